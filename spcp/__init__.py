@@ -1,0 +1,1 @@
+"""SPCP Live: live breakout rooms for Strengthening Police and Community Partnerships."""

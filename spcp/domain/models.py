@@ -1,0 +1,104 @@
+"""SQLModel tables. Rows stay inside the domain; pages get the plain views of ``views.py``."""
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import JSON, Column, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)  # SQLite keeps naive datetimes; all are UTC
+
+
+class Event(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str
+    organizer_key: str = Field(index=True)
+    plan: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Room(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: int = Field(foreign_key='event.id', index=True)
+    name: str
+    join_code: str = Field(unique=True, index=True)
+    facilitator_key: str
+    phase: str = 'welcome'
+    votes_revealed: bool = False
+    dots_per_participant: int = 3
+    max_dots_per_card: int = 1
+    max_card_length: int = 280
+    max_cards_per_participant: int = 12
+    top_themes: int = 3
+    # the countdown: running -> ends_at is set; paused/stopped -> remaining seconds is set
+    timer_ends_at: datetime | None = None
+    timer_remaining_s: int | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Participant(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint('room_id', 'device'),)
+    id: int | None = Field(default=None, primary_key=True)
+    room_id: int = Field(foreign_key='room.id', index=True)
+    device: str  # the browser's random id: the same phone is the same participant after a reload
+    group: str | None = None
+    joined_at: datetime = Field(default_factory=utcnow)
+
+
+class Theme(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    room_id: int = Field(foreign_key='room.id', index=True)
+    name: str
+    rank: int | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Card(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    room_id: int = Field(foreign_key='room.id', index=True)
+    participant_id: int | None = Field(default=None, foreign_key='participant.id')
+    text: str
+    hidden: bool = False
+    merged_into_id: int | None = Field(default=None, foreign_key='card.id')
+    theme_id: int | None = Field(default=None, foreign_key='theme.id')
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Vote(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    room_id: int = Field(foreign_key='room.id', index=True)
+    card_id: int = Field(foreign_key='card.id', index=True)
+    participant_id: int = Field(foreign_key='participant.id', index=True)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Solution(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    room_id: int = Field(foreign_key='room.id', index=True)
+    theme_id: int = Field(foreign_key='theme.id', index=True)
+    participant_id: int | None = Field(default=None, foreign_key='participant.id')
+    text: str
+    hidden: bool = False
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Endorsement(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint('solution_id', 'participant_id'),)
+    id: int | None = Field(default=None, primary_key=True)
+    solution_id: int = Field(foreign_key='solution.id', index=True)
+    participant_id: int = Field(foreign_key='participant.id')
+
+
+class Receipt(SQLModel, table=True):
+    """One row per participant action, keyed by the client's idempotency key.
+
+    Written in the same transaction as the action, so a retried submit or vote finds its receipt
+    and changes nothing. ``result_id`` points at what the first attempt made (card, solution...).
+    """
+    key: str = Field(primary_key=True, max_length=64)
+    participant_id: int = Field(foreign_key='participant.id')
+    action: str
+    result_id: int | None = None
+    created_at: datetime = Field(default_factory=utcnow)
