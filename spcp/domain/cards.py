@@ -1,0 +1,95 @@
+"""Issue cards: submitting, hiding (with undo) and merging duplicates."""
+from __future__ import annotations
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from . import phases
+from .access import Actor, already_done, record, require_facilitator, require_participant
+from .changes import CardChanged, CardRemoved, Change, VotesChanged
+from .errors import DomainError, NotFound
+from .models import Card, Room, Vote
+from .text import clean_text
+from .views import CardView, card_view, dots_used
+
+
+def submit(session: Session, actor: Actor, room_id: int, text: str, key: str) -> tuple[CardView, list[Change]]:
+    """Add the participant's issue card. A retry with the same ``key`` returns the first card."""
+    room = require_participant(session, actor, room_id)
+    if (receipt := already_done(session, actor, key)) is not None:
+        return card_view(session, session.get(Card, receipt.result_id)), []
+    if not phases.allows(room.phase, 'submit_card'):
+        raise DomainError('Issues can only be added while the room is naming issues.')
+    text = clean_text(text, room.max_card_length)
+    mine = session.exec(select(func.count()).select_from(Card)
+                        .where(Card.participant_id == actor.participant_id)).one()
+    if mine >= room.max_cards_per_participant:
+        raise DomainError('You have written {n} issues, the most one person can add here.', n=mine)
+    card = Card(room_id=room_id, participant_id=actor.participant_id, text=text)
+    session.add(card)
+    session.flush()
+    record(session, actor, key, 'submit_card', card.id)
+    session.commit()
+    view = card_view(session, card)
+    return view, [CardChanged(room_id, view)]
+
+
+def room_card(session: Session, room: Room, card_id: int) -> Card:
+    """A live (not merged away) card of this room."""
+    card = session.get(Card, card_id) if isinstance(card_id, int) else None
+    if card is None or card.room_id != room.id or card.merged_into_id is not None:
+        raise NotFound('That card is no longer there.')
+    return card
+
+
+def set_hidden(session: Session, actor: Actor, room_id: int, card_id: int, hidden: bool) -> list[Change]:
+    """Hide an abusive or off-topic card from every phone and the board's participants' view (undo: show)."""
+    room = require_facilitator(session, actor, room_id)
+    card = room_card(session, room, card_id)
+    if card.hidden == hidden:
+        return []
+    card.hidden = hidden
+    session.commit()
+    return [CardChanged(room_id, card_view(session, card))]
+
+
+def edit(session: Session, actor: Actor, room_id: int, card_id: int, text: str) -> list[Change]:
+    """The facilitator rewords a card (e.g. to merge two wordings)."""
+    room = require_facilitator(session, actor, room_id)
+    card = room_card(session, room, card_id)
+    card.text = clean_text(text, room.max_card_length)
+    session.commit()
+    return [CardChanged(room_id, card_view(session, card))]
+
+
+def merge(session: Session, actor: Actor, room_id: int, keep_id: int, other_ids: list[int]) -> list[Change]:
+    """Merge duplicate cards into ``keep_id``: their votes move to it; a participant who had dots on
+    both keeps at most the room's per-card limit there and gets the rest back."""
+    room = require_facilitator(session, actor, room_id)
+    keep = room_card(session, room, keep_id)
+    others = [room_card(session, room, i) for i in dict.fromkeys(other_ids) if i != keep_id]
+    if not others:
+        raise DomainError('Select at least two cards to merge.')
+    voters: set[int] = set()
+    for other in others:
+        other.merged_into_id = keep.id
+        other.theme_id = None
+        for vote in session.exec(select(Vote).where(Vote.card_id == other.id)).all():
+            vote.card_id = keep.id
+            voters.add(vote.participant_id)
+    session.flush()
+    for participant_id in voters:
+        votes = session.exec(select(Vote).where(Vote.card_id == keep.id, Vote.participant_id == participant_id)
+                             .order_by(col(Vote.id))).all()
+        for extra in votes[room.max_dots_per_card:]:
+            session.delete(extra)
+    session.commit()
+    view = card_view(session, keep)
+    changes: list[Change] = [CardRemoved(room_id, other.id) for other in others]
+    changes.append(CardChanged(room_id, view))
+    for participant_id in sorted(voters):
+        mine = session.exec(select(func.count()).select_from(Vote).where(
+            Vote.card_id == keep.id, Vote.participant_id == participant_id)).one()
+        changes.append(VotesChanged(room_id, keep.id, view.votes, participant_id, mine,
+                                    room.dots_per_participant - dots_used(session, participant_id)))
+    return changes

@@ -1,0 +1,74 @@
+"""What changed in a room: small facts that domain calls return and the live seam fans out.
+
+A page applies each change to the few elements it concerns. Changes describe the room, not
+one viewer: each page decides what its viewer may see (a phone ignores vote totals until they
+are revealed, for instance).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .views import CardView, SolutionView, ThemeView, TimerView
+
+
+@dataclass(frozen=True)
+class Change:
+    room_id: int
+
+
+@dataclass(frozen=True)
+class CardChanged(Change):
+    """A card was added, edited, hidden, shown or moved in or out of a theme."""
+    card: CardView
+
+
+@dataclass(frozen=True)
+class CardRemoved(Change):
+    """A card was merged into another one and is gone from every list."""
+    card_id: int
+
+
+@dataclass(frozen=True)
+class VotesChanged(Change):
+    card_id: int
+    total: int
+    participant_id: int  # whose dots changed
+    dots_on_card: int    # that participant's dots on this card now
+    dots_left: int       # that participant's dots left
+
+
+@dataclass(frozen=True)
+class ThemeChanged(Change):
+    theme: ThemeView
+
+
+@dataclass(frozen=True)
+class ThemeRemoved(Change):
+    theme_id: int
+
+
+@dataclass(frozen=True)
+class PhaseChanged(Change):
+    phase: str
+
+
+@dataclass(frozen=True)
+class RevealChanged(Change):
+    revealed: bool
+
+
+@dataclass(frozen=True)
+class TimerChanged(Change):
+    timer: TimerView
+
+
+@dataclass(frozen=True)
+class ParticipantsChanged(Change):
+    count: int
+
+
+@dataclass(frozen=True)
+class SolutionChanged(Change):
+    """A solution was proposed, hidden or shown, or its endorsements changed."""
+    solution: SolutionView
+    endorser_id: int | None = None  # who endorsed / withdrew, when that is what changed

@@ -1,0 +1,122 @@
+"""Being in a room: joining, stakeholder groups, phases, the timer, revealing votes."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from . import phases
+from .access import Actor, Role, require_facilitator, require_participant, room_by_code
+from .changes import Change, ParticipantsChanged, PhaseChanged, RevealChanged, TimerChanged
+from .errors import DomainError, NotAllowed
+from .models import Participant, as_utc, utcnow
+from .views import participant_count, timer_view
+
+# Stakeholder groups a participant may say they come from (optional; anonymous by default).
+GROUPS: dict[str, str] = {
+    'community': 'Community member',
+    'law_enforcement': 'Law enforcement',
+    'faith': 'Faith leader',
+    'youth': 'Youth',
+    'business': 'Business',
+    'government': 'Government / service provider',
+    'other': 'Other',
+}
+MAX_DEVICE_LENGTH = 64
+MAX_TIMER_MINUTES = 240
+
+
+def join(session: Session, code: str, device: str) -> tuple[Actor, list[Change]]:
+    """The participant for this phone in the room with ``code``: the same device gets the same
+    participant back, so a reload keeps identity and dots."""
+    room = room_by_code(session, code)
+    if not device or len(device) > MAX_DEVICE_LENGTH:
+        raise NotAllowed('Your browser did not send an id. Enable cookies and reload.')
+    participant = session.exec(select(Participant).where(Participant.room_id == room.id,
+                                                         Participant.device == device)).first()
+    changes: list[Change] = []
+    if participant is None:
+        participant = Participant(room_id=room.id, device=device)
+        session.add(participant)
+        try:
+            session.commit()
+        except IntegrityError:  # the same phone joined twice at once: take the other row
+            session.rollback()
+            participant = session.exec(select(Participant).where(Participant.room_id == room.id,
+                                                                 Participant.device == device)).one()
+        else:
+            changes.append(ParticipantsChanged(room.id, participant_count(session, room.id)))
+    return Actor(Role.PARTICIPANT, room.event_id, room.id, participant.id), changes
+
+
+def choose_group(session: Session, actor: Actor, room_id: int, group: str | None) -> None:
+    """Say (or stop saying) which stakeholder group the participant comes from."""
+    room = require_participant(session, actor, room_id)
+    if not phases.allows(room.phase, 'choose_group'):
+        raise DomainError('Groups can only be chosen at the start of the session.')
+    if group is not None and group not in GROUPS:
+        raise DomainError('Please choose one of the groups listed.')
+    participant = session.get(Participant, actor.participant_id)
+    participant.group = group
+    session.commit()
+
+
+def set_phase(session: Session, actor: Actor, room_id: int, phase: str) -> list[Change]:
+    room = require_facilitator(session, actor, room_id)
+    if phase not in phases.PHASES:
+        raise DomainError('Unknown phase.')
+    if room.phase == phase:
+        return []
+    room.phase = phase
+    session.commit()
+    return [PhaseChanged(room_id, phase)]
+
+
+def step_phase(session: Session, actor: Actor, room_id: int, forward: bool = True) -> list[Change]:
+    room = require_facilitator(session, actor, room_id)
+    target = phases.next_phase(room.phase) if forward else phases.previous_phase(room.phase)
+    return set_phase(session, actor, room_id, target) if target else []
+
+
+def set_timer(session: Session, actor: Actor, room_id: int, minutes: float) -> list[Change]:
+    """Set the countdown to ``minutes`` without starting it."""
+    room = require_facilitator(session, actor, room_id)
+    if not isinstance(minutes, int | float) or not 0 < minutes <= MAX_TIMER_MINUTES:
+        raise DomainError('The timer takes between 1 second and {max} minutes.', max=MAX_TIMER_MINUTES)
+    room.timer_ends_at, room.timer_remaining_s = None, round(minutes * 60)
+    session.commit()
+    return [TimerChanged(room_id, timer_view(room))]
+
+
+def start_timer(session: Session, actor: Actor, room_id: int) -> list[Change]:
+    room = require_facilitator(session, actor, room_id)
+    if room.timer_ends_at is not None:
+        return []
+    seconds = room.timer_remaining_s or 0
+    if seconds <= 0:
+        raise DomainError('Set the timer first.')
+    room.timer_ends_at, room.timer_remaining_s = utcnow() + timedelta(seconds=seconds), None
+    session.commit()
+    return [TimerChanged(room_id, timer_view(room))]
+
+
+def stop_timer(session: Session, actor: Actor, room_id: int) -> list[Change]:
+    """Pause the countdown where it is."""
+    room = require_facilitator(session, actor, room_id)
+    if room.timer_ends_at is None:
+        return []
+    left = max(0, round((as_utc(room.timer_ends_at) - utcnow()).total_seconds()))
+    room.timer_ends_at, room.timer_remaining_s = None, left
+    session.commit()
+    return [TimerChanged(room_id, timer_view(room))]
+
+
+def reveal_votes(session: Session, actor: Actor, room_id: int, revealed: bool = True) -> list[Change]:
+    room = require_facilitator(session, actor, room_id)
+    if room.votes_revealed == revealed:
+        return []
+    room.votes_revealed = revealed
+    session.commit()
+    return [RevealChanged(room_id, revealed)]
+

@@ -1,0 +1,211 @@
+"""Plain, immutable views of a room that pages render. No ORM object leaves the domain."""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from .access import Actor, Role, require_room
+from .models import Card, Endorsement, Event, Participant, Room, Solution, Theme, Vote, as_utc
+
+
+@dataclass(frozen=True)
+class CardView:
+    id: int
+    text: str
+    theme_id: int | None
+    hidden: bool
+    votes: int          # room total; pages show it only once revealed (or to the facilitator)
+    author_id: int | None
+    merged_count: int   # how many duplicates were merged into this card
+
+
+@dataclass(frozen=True)
+class ThemeView:
+    id: int
+    name: str
+    rank: int | None
+    card_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class SolutionView:
+    id: int
+    theme_id: int
+    text: str
+    hidden: bool
+    endorsements: int
+    author_id: int | None
+
+
+@dataclass(frozen=True)
+class TimerView:
+    ends_at: float | None       # epoch seconds while running
+    remaining_s: int | None     # while paused or set but not started
+
+    @property
+    def running(self) -> bool:
+        return self.ends_at is not None
+
+    def seconds_left(self, now: float | None = None) -> int | None:
+        if self.ends_at is not None:
+            return max(0, round(self.ends_at - (now if now is not None else time.time())))
+        return self.remaining_s
+
+
+@dataclass(frozen=True)
+class PhaseView:
+    id: str
+    title: str
+    prompt: str
+    minutes: int
+
+
+@dataclass(frozen=True)
+class MeView:
+    """What the viewing participant has done (empty for a facilitator)."""
+    participant_id: int | None = None
+    group: str | None = None
+    dots_left: int = 0
+    dots: dict[int, int] = field(default_factory=dict)   # card id -> my dots on it
+    endorsed: frozenset[int] = frozenset()                # solution ids
+
+
+@dataclass(frozen=True)
+class RoomView:
+    id: int
+    event_id: int
+    event_name: str
+    name: str
+    code: str
+    phase: str
+    phases: tuple[PhaseView, ...]
+    revealed: bool
+    participants: int
+    timer: TimerView
+    dots_per_participant: int
+    max_dots_per_card: int
+    max_card_length: int
+    top_themes: int
+    cards: tuple[CardView, ...]
+    themes: tuple[ThemeView, ...]
+    solutions: tuple[SolutionView, ...]
+    top_themes_ids: tuple[int, ...]   # the themes that take solutions, best first
+    me: MeView
+
+    @property
+    def current(self) -> PhaseView:
+        return next(p for p in self.phases if p.id == self.phase)
+
+    def card(self, card_id: int) -> CardView | None:
+        return next((c for c in self.cards if c.id == card_id), None)
+
+
+
+def theme_votes(session: Session, room_id: int) -> dict[int, int]:
+    """Theme id -> dots on its visible cards."""
+    rows = session.exec(select(Card.theme_id, func.count()).join(Vote, Vote.card_id == Card.id)
+                        .where(Card.room_id == room_id, col(Card.theme_id).is_not(None), Card.hidden == False)  # noqa: E712
+                        .group_by(Card.theme_id)).all()
+    return dict(rows)
+
+
+def top_themes(session: Session, room: Room) -> list[int]:
+    """The room's top themes: ranked ones first (by rank), then by dots, then oldest; at most ``top_themes``."""
+    votes = theme_votes(session, room.id)
+    themes = session.exec(select(Theme).where(Theme.room_id == room.id)).all()
+    ordered = sorted(themes, key=lambda t: (t.rank is None, t.rank or 0, -votes.get(t.id, 0), t.id))
+    return [t.id for t in ordered[:room.top_themes]]
+
+
+def timer_view(room: Room) -> TimerView:
+    ends = as_utc(room.timer_ends_at).timestamp() if room.timer_ends_at else None
+    return TimerView(ends_at=ends, remaining_s=None if ends else room.timer_remaining_s)
+
+
+def card_view(session: Session, card: Card) -> CardView:
+    votes = session.exec(select(func.count()).select_from(Vote).where(Vote.card_id == card.id)).one()
+    merged = session.exec(select(func.count()).select_from(Card).where(Card.merged_into_id == card.id)).one()
+    return CardView(card.id, card.text, card.theme_id, card.hidden, votes, card.participant_id, merged)
+
+
+def theme_view(session: Session, theme: Theme) -> ThemeView:
+    ids = session.exec(select(Card.id).where(Card.theme_id == theme.id, col(Card.merged_into_id).is_(None))
+                       .order_by(Card.id)).all()
+    return ThemeView(theme.id, theme.name, theme.rank, tuple(ids))
+
+
+def solution_view(session: Session, solution: Solution) -> SolutionView:
+    n = session.exec(select(func.count()).select_from(Endorsement)
+                     .where(Endorsement.solution_id == solution.id)).one()
+    return SolutionView(solution.id, solution.theme_id, solution.text, solution.hidden, n, solution.participant_id)
+
+
+def participant_count(session: Session, room_id: int) -> int:
+    return session.exec(select(func.count()).select_from(Participant).where(Participant.room_id == room_id)).one()
+
+
+def phases_of(event: Event) -> tuple[PhaseView, ...]:
+    return tuple(PhaseView(p['id'], p['title'], p['prompt'], p['minutes']) for p in event.plan['phases'])
+
+
+def dots_used(session: Session, participant_id: int) -> int:
+    """Dots on cards that still count (hidden cards give their dots back)."""
+    return session.exec(select(func.count()).select_from(Vote).join(Card, Card.id == Vote.card_id)
+                        .where(Vote.participant_id == participant_id, Card.hidden == False)  # noqa: E712
+                        ).one()
+
+
+def snapshot(session: Session, actor: Actor, room_id: int) -> RoomView:
+    """Everything the actor may see of the room, in one read (used on page load and reload)."""
+    room = require_room(session, actor, room_id)
+    event = session.get(Event, room.event_id)
+    is_staff = actor.role in (Role.FACILITATOR, Role.ORGANIZER)
+    totals = dict(session.exec(select(Vote.card_id, func.count()).where(Vote.room_id == room_id)
+                               .group_by(Vote.card_id)).all())
+    merged = dict(session.exec(select(Card.merged_into_id, func.count())
+                               .where(Card.room_id == room_id, col(Card.merged_into_id).is_not(None))
+                               .group_by(Card.merged_into_id)).all())
+    show_totals = is_staff or room.votes_revealed
+    cards = tuple(
+        CardView(c.id, c.text, c.theme_id, c.hidden, totals.get(c.id, 0) if show_totals else 0,
+                 c.participant_id, merged.get(c.id, 0))
+        for c in session.exec(select(Card).where(Card.room_id == room_id, col(Card.merged_into_id).is_(None))
+                              .order_by(Card.id)).all()
+        if is_staff or not c.hidden)
+    visible = {c.id for c in cards}
+    themes = tuple(ThemeView(t.id, t.name, t.rank, tuple(c.id for c in cards if c.theme_id == t.id))
+                   for t in session.exec(select(Theme).where(Theme.room_id == room_id).order_by(Theme.id)).all())
+    endorsements = dict(session.exec(select(Endorsement.solution_id, func.count())
+                                     .join(Solution, Solution.id == Endorsement.solution_id)
+                                     .where(Solution.room_id == room_id)
+                                     .group_by(Endorsement.solution_id)).all())
+    solutions = tuple(SolutionView(s.id, s.theme_id, s.text, s.hidden, endorsements.get(s.id, 0), s.participant_id)
+                      for s in session.exec(select(Solution).where(Solution.room_id == room_id)
+                                            .order_by(Solution.id)).all()
+                      if is_staff or not s.hidden)
+    me = MeView()
+    if actor.participant_id is not None:
+        participant = session.get(Participant, actor.participant_id)
+        mine = dict(session.exec(select(Vote.card_id, func.count())
+                                 .where(Vote.participant_id == actor.participant_id)
+                                 .group_by(Vote.card_id)).all())
+        endorsed = frozenset(session.exec(select(Endorsement.solution_id)
+                                          .where(Endorsement.participant_id == actor.participant_id)).all())
+        me = MeView(actor.participant_id, participant.group if participant else None,
+                    room.dots_per_participant - dots_used(session, actor.participant_id),
+                    {k: v for k, v in mine.items() if k in visible}, endorsed)
+    return RoomView(
+        id=room.id, event_id=room.event_id, event_name=event.name, name=room.name, code=room.join_code,
+        phase=room.phase, phases=phases_of(event), revealed=room.votes_revealed,
+        participants=participant_count(session, room_id), timer=timer_view(room),
+        dots_per_participant=room.dots_per_participant, max_dots_per_card=room.max_dots_per_card,
+        max_card_length=room.max_card_length, top_themes=room.top_themes,
+        cards=cards, themes=themes, solutions=solutions, top_themes_ids=tuple(top_themes(session, room)), me=me)
+
+
+def now_epoch() -> float:
+    return datetime.now(UTC).timestamp()

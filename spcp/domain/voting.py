@@ -1,0 +1,70 @@
+"""Dot voting: each participant spends a few dots on the issues, and may take one back while
+voting is open. Totals stay hidden from participants until the facilitator reveals them."""
+from __future__ import annotations
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from . import phases
+from .access import Actor, already_done, record, require_participant
+from .cards import room_card
+from .changes import Change, VotesChanged
+from .errors import DomainError
+from .models import Room, Vote
+from .views import dots_used
+
+
+def _my_dots(session: Session, participant_id: int, card_id: int) -> int:
+    return session.exec(select(func.count()).select_from(Vote).where(
+        Vote.card_id == card_id, Vote.participant_id == participant_id)).one()
+
+
+def _total(session: Session, card_id: int) -> int:
+    return session.exec(select(func.count()).select_from(Vote).where(Vote.card_id == card_id)).one()
+
+
+def _open_room(session: Session, actor: Actor, room_id: int) -> Room:
+    room = require_participant(session, actor, room_id)
+    if not phases.allows(room.phase, 'vote'):
+        raise DomainError('Voting is closed right now.')
+    return room
+
+
+def _change(session: Session, room: Room, actor: Actor, card_id: int) -> VotesChanged:
+    return VotesChanged(room.id, card_id, _total(session, card_id), actor.participant_id,
+                        _my_dots(session, actor.participant_id, card_id),
+                        room.dots_per_participant - dots_used(session, actor.participant_id))
+
+
+def add_dot(session: Session, actor: Actor, room_id: int, card_id: int, key: str) -> list[Change]:
+    """Put one dot on a card. A retry with the same ``key`` counts once."""
+    room = _open_room(session, actor, room_id)
+    if already_done(session, actor, key) is not None:
+        return [_change(session, room, actor, card_id)]
+    card = room_card(session, room, card_id)
+    if card.hidden:
+        raise DomainError('That card is no longer there.')
+    if dots_used(session, actor.participant_id) >= room.dots_per_participant:
+        raise DomainError('You have used all your {n} dots. Take one back to move it.', n=room.dots_per_participant)
+    if _my_dots(session, actor.participant_id, card.id) >= room.max_dots_per_card:
+        raise DomainError('You can put at most {n} dot(s) on one card.', n=room.max_dots_per_card)
+    session.add(Vote(room_id=room_id, card_id=card.id, participant_id=actor.participant_id))
+    record(session, actor, key, 'add_dot', card.id)
+    session.commit()
+    return [_change(session, room, actor, card.id)]
+
+
+def remove_dot(session: Session, actor: Actor, room_id: int, card_id: int, key: str) -> list[Change]:
+    """Take one of my dots back from a card while voting is open."""
+    room = _open_room(session, actor, room_id)
+    if already_done(session, actor, key) is not None:
+        return [_change(session, room, actor, card_id)]
+    card = room_card(session, room, card_id)
+    vote = session.exec(select(Vote).where(Vote.card_id == card.id, Vote.participant_id == actor.participant_id)
+                        .order_by(Vote.id.desc())).first()  # type: ignore[union-attr]
+    if vote is None:
+        raise DomainError('You have no dot on that card.')
+    session.delete(vote)
+    record(session, actor, key, 'remove_dot', card.id)
+    session.commit()
+    return [_change(session, room, actor, card.id)]
