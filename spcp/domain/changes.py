@@ -72,3 +72,4 @@ class SolutionChanged(Change):
     """A solution was proposed, hidden or shown, or its endorsements changed."""
     solution: SolutionView
     endorser_id: int | None = None  # who endorsed / withdrew, when that is what changed
+    endorsed: bool | None = None    # and which of the two

@@ -58,7 +58,8 @@ def endorse(session: Session, actor: Actor, room_id: int, solution_id: int, endo
     else:
         return []
     session.commit()
-    return [SolutionChanged(room_id, solution_view(session, solution), endorser_id=actor.participant_id)]
+    return [SolutionChanged(room_id, solution_view(session, solution), endorser_id=actor.participant_id,
+                            endorsed=endorsed)]
 
 
 def set_hidden(session: Session, actor: Actor, room_id: int, solution_id: int, hidden: bool) -> list[Change]:

@@ -1,0 +1,387 @@
+"""The facilitator's board: projected for the room, with the facilitator's controls on top.
+
+Open with the facilitator URL (``/board/CODE?key=...``). "Present" hides the controls and the
+hidden-cards tray, leaving only what the room should see.
+"""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from nicegui import ui
+from starlette.requests import Request
+
+from .. import db, live, settings
+from ..domain import access, cards, phases, rooms, solutions, themes
+from ..domain.access import Actor
+from ..domain.changes import (
+    CardChanged,
+    CardRemoved,
+    Change,
+    ParticipantsChanged,
+    PhaseChanged,
+    RevealChanged,
+    SolutionChanged,
+    ThemeChanged,
+    ThemeRemoved,
+    TimerChanged,
+    VotesChanged,
+)
+from ..domain.errors import DomainError
+from ..domain.events import format_code
+from ..domain.views import CardView, RoomView, SolutionView, ThemeView, snapshot
+from ..i18n import t
+from .themed import ThemedCards
+from .widgets import attempt, frame, qr_data_url, show_timer, timer_label
+
+
+def public_base(request: Request) -> str:
+    """Where phones reach this laptop: the address the facilitator used, unless that was localhost."""
+    host = urlsplit(str(request.base_url)).hostname or ''
+    if host not in ('localhost', '127.0.0.1', '::1', 'test', ''):
+        return str(request.base_url).rstrip('/')
+    from ..links import base_url
+    return base_url(settings.load())
+
+
+@ui.page('/board/{code}')
+def board_page(code: str, request: Request, key: str = '') -> None:
+    frame(t('SPCP Live board'))
+    try:
+        with db.session() as session:
+            actor = access.facilitator(session, code, key)
+            view = snapshot(session, actor, actor.room_id)
+    except DomainError as error:
+        with ui.column().classes('phone'):
+            ui.label(t('Cannot open this board')).classes('phone-phase')
+            ui.label(error.message).classes('phone-prompt')
+        return
+    Board(actor, view, f'{public_base(request)}/r/{view.code}')
+
+
+class Board:
+    def __init__(self, actor: Actor, view: RoomView, join_url: str) -> None:
+        self.actor, self.view, self.join_url = actor, view, join_url
+        self.room_id = view.id
+        self.totals = {c.id: c.votes for c in view.cards}
+        self.revealed = view.revealed
+        self.selected: list[int] = []
+        self.selected_theme: int | None = None
+        self.hidden: dict[int, ui.label] = {}
+        self.solution_items: dict[int, ui.label] = {}
+        with ui.column().classes('board') as self.root:
+            self.build_controls()
+            self.build_head()
+            self.themes_area = ui.element('div').classes('themes')
+            self.pool_label = ui.label(t('Issues')).classes('section-label')
+            self.pool = ui.element('div').classes('pool')
+            self.solutions_area = ui.column().classes('w-full gap-4')
+        self.themed = ThemedCards(self.pool, self.themes_area, self.make_card, self.make_theme, self.theme_title)
+        for card in view.cards:
+            self.place(card)
+        for theme in view.themes:
+            self.themed.upsert_theme(theme)
+        self.show_phase()
+        live.subscribe(self.room_id, self.apply)
+
+    # ---------- building ----------
+
+    def build_controls(self) -> None:
+        with ui.row().classes('controls'):
+            ui.button(icon='chevron_left', on_click=lambda: self.step(False)).props(f'flat aria-label="{t("Back")}"')
+            self.phase_select = ui.select({p.id: t(p.title) for p in self.view.phases}, value=self.view.phase,
+                                          on_change=lambda e: self.set_phase(e.value)).props('dense outlined')
+            ui.button(t('Next phase'), icon='chevron_right', on_click=lambda: self.step(True)).props('unelevated')
+            ui.separator().props('vertical')
+            self.minutes = ui.number(t('Minutes'), value=self.view.current.minutes, min=1, max=240, step=1) \
+                .props('dense outlined').classes('w-24')
+            ui.button(t('Set'), on_click=self.set_timer).props('outline')
+            ui.button(icon='play_arrow', on_click=lambda: self.run(rooms.start_timer)) \
+                .props(f'outline aria-label="{t("Start timer")}"')
+            ui.button(icon='pause', on_click=lambda: self.run(rooms.stop_timer)) \
+                .props(f'outline aria-label="{t("Pause timer")}"')
+            ui.separator().props('vertical')
+            self.reveal_switch = ui.switch(t('Show votes'), value=self.view.revealed,
+                                           on_change=lambda e: self.run(rooms.reveal_votes, bool(e.value)))
+            ui.button(t('Rank themes'), icon='sort', on_click=lambda: self.run(themes.rank)).props('outline')
+            ui.space()
+            ui.button(t('Present'), icon='slideshow', on_click=self.toggle_present).props('unelevated color=dark')
+        with ui.row().classes('controls'):
+            self.selection_label = ui.label().classes('font-bold')
+            self.theme_name = ui.input(t('Theme name')).props('dense outlined maxlength=80').classes('w-64')
+            ui.button(t('Group'), icon='workspaces', on_click=self.group).props('unelevated')
+            ui.button(t('Rename'), on_click=self.rename).props('outline')
+            ui.button(t('Ungroup'), on_click=self.ungroup).props('outline')
+            ui.button(t('Take out'), on_click=self.take_out).props('outline')
+            ui.button(t('Merge'), icon='call_merge', on_click=self.merge).props('outline')
+            ui.button(t('Hide'), icon='visibility_off', on_click=lambda: self.hide(True)) \
+                .props('outline color=negative')
+            ui.button(t('Show'), icon='visibility', on_click=lambda: self.hide(False)).props('outline')
+            ui.button(t('Clear'), on_click=self.clear_selection).props('flat')
+            with ui.expansion(t('Hidden cards')).classes('w-full hidden-tray'):
+                self.tray = ui.element('div').classes('pool')
+        self.show_selection()
+
+    def build_head(self) -> None:
+        view = self.view
+        with ui.row().classes('board-head'):
+            with ui.column().classes('grow gap-1'):
+                ui.label(view.name).classes('board-title').props('role=heading aria-level=1')
+                self.phase_label = ui.label().classes('board-phase')
+                self.prompt_label = ui.label().classes('board-prompt')
+                with ui.row().classes('items-baseline gap-8'):
+                    self.people = ui.label().classes('board-stats')
+                    self.timer = timer_label(view.timer, 'board-timer')
+            with ui.column().classes('board-join'):
+                ui.image(qr_data_url(self.join_url)).classes('board-qr').props(f'alt="{t("QR code to join")}"')
+                ui.label(format_code(view.code)).classes('board-join-code')
+                ui.label(self.join_url.split('://', 1)[-1]).classes('text-lg')
+        self.show_people(view.participants)
+
+    def make_card(self, card: CardView) -> ui.label:
+        label = ui.label(card.text).classes('board-card')
+        label.on('click', lambda c=card.id: self.toggle(c))
+        self.decorate(label, card)
+        return label
+
+    def decorate(self, label: ui.label, card: CardView) -> None:
+        label.props['data-merged'] = t('+{n} similar', n=card.merged_count) if card.merged_count else None
+        label.props['data-votes'] = str(self.totals.get(card.id, 0)) if self.revealed else None
+        label.props['aria-pressed'] = 'true' if card.id in self.selected else 'false'
+        label.update()
+
+    def make_theme(self, theme: ThemeView) -> tuple[ui.element, ui.label]:
+        with ui.column().classes('board-theme') as box:
+            name = ui.label(theme.name).classes('board-theme-name').props('role=heading aria-level=2')
+            name.on('click', lambda th=theme.id: self.toggle_theme(th))
+        return box, name
+
+    def theme_title(self, theme: ThemeView) -> str:
+        if not self.revealed:
+            return theme.name
+        dots = sum(self.totals.get(c, 0) for c in self.themed.placed if self.themed.placed[c] == theme.id)
+        rank = f'#{theme.rank} ' if theme.rank else ''
+        return f'{rank}{theme.name} — {t("{n} dots", n=dots)}'
+
+    # ---------- what the room sees ----------
+
+    def show_phase(self) -> None:
+        current = next(p for p in self.view.phases if p.id == self.view.phase)
+        self.phase_label.set_text(t(current.title))
+        self.prompt_label.set_text(t(current.prompt))
+        self.root.classes(add='welcome' if self.view.phase == phases.WELCOME else '',
+                          remove='' if self.view.phase == phases.WELCOME else 'welcome')
+        self.phase_select.set_value(self.view.phase)
+        self.minutes.set_value(current.minutes)
+        self.build_solutions()
+
+    def show_people(self, n: int) -> None:
+        self.people.set_text(t('{n} joined', n=n))
+
+    def place(self, card: CardView) -> None:
+        if card.hidden:
+            self.themed.remove_card(card.id)
+            if card.id not in self.hidden:
+                with self.tray:
+                    self.hidden[card.id] = self.make_card(card)
+            self.hidden[card.id].set_text(card.text)
+        else:
+            if card.id in self.hidden:
+                self.hidden.pop(card.id).delete()
+            self.decorate(self.themed.upsert_card(card), card)
+
+    def build_solutions(self) -> None:
+        """Solutions per top theme; rebuilt only on phase or theme changes (rare), updated per solution."""
+        self.solutions_area.clear()
+        self.solution_items.clear()
+        self.solution_boxes: dict[int, ui.column] = {}
+        if self.view.phase not in (phases.SOLUTIONS, phases.WRAPUP):
+            return
+        names = {th.id: th.name for th in self.themed.themes.values()}
+        with self.solutions_area:
+            ui.label(t('Solutions')).classes('section-label')
+            with ui.element('div').classes('themes'):
+                for theme_id in self.view.top_themes_ids:
+                    with ui.column().classes('board-theme') as box:
+                        ui.label(names.get(theme_id, '')).classes('board-theme-name')
+                    self.solution_boxes[theme_id] = box
+        for solution in self.view.solutions:
+            self.upsert_solution(solution)
+
+    def upsert_solution(self, solution: SolutionView) -> None:
+        label = self.solution_items.get(solution.id)
+        if label is None:
+            box = self.solution_boxes.get(solution.theme_id)
+            if box is None:
+                return
+            with box:
+                label = ui.label(solution.text).classes('board-solution')
+            label.on('click', lambda s=solution.id: self.toggle_solution(s))
+            self.solution_items[solution.id] = label
+        label.props['data-count'] = t('{n} endorse', n=solution.endorsements)
+        label.classes(add='is-hidden' if solution.hidden else '', remove='' if solution.hidden else 'is-hidden')
+        label.update()
+
+    # ---------- live changes ----------
+
+    def apply(self, change: Change) -> None:
+        if isinstance(change, CardChanged):
+            self.totals[change.card.id] = change.card.votes
+            self.place(change.card)
+        elif isinstance(change, CardRemoved):
+            self.themed.remove_card(change.card_id)
+            if change.card_id in self.hidden:
+                self.hidden.pop(change.card_id).delete()
+            self.unselect(change.card_id)
+        elif isinstance(change, VotesChanged):
+            self.totals[change.card_id] = change.total
+            if self.revealed and change.card_id in self.themed.cards:
+                self.themed.cards[change.card_id].props['data-votes'] = str(change.total)
+                self.themed.cards[change.card_id].update()
+                if self.themed.placed.get(change.card_id) is not None:
+                    self.themed.retitle()
+        elif isinstance(change, ThemeChanged):
+            self.themed.upsert_theme(change.theme)
+            if self.view.phase in (phases.SOLUTIONS, phases.WRAPUP):
+                self.reload()
+        elif isinstance(change, ThemeRemoved):
+            self.themed.remove_theme(change.theme_id)
+            if self.selected_theme == change.theme_id:
+                self.selected_theme = None
+                self.show_selection()
+        elif isinstance(change, PhaseChanged):
+            self.reload()
+        elif isinstance(change, RevealChanged):
+            self.revealed = change.revealed
+            self.reveal_switch.set_value(change.revealed)
+            self.reload_totals()
+        elif isinstance(change, TimerChanged):
+            show_timer(self.timer, change.timer)
+        elif isinstance(change, ParticipantsChanged):
+            self.show_people(change.count)
+        elif isinstance(change, SolutionChanged):
+            self.upsert_solution(change.solution)
+
+    def reload(self) -> None:
+        with db.session() as session:
+            self.view = snapshot(session, self.actor, self.room_id)
+        self.show_phase()
+
+    def reload_totals(self) -> None:
+        for card_id, label in self.themed.cards.items():
+            label.props['data-votes'] = str(self.totals.get(card_id, 0)) if self.revealed else None
+            label.update()
+        self.themed.retitle()
+
+    # ---------- facilitator actions ----------
+
+    def run(self, action, *args) -> object:
+        """Call a domain action as this facilitator, publish its changes, show a refusal clearly."""
+        with db.session() as session:
+            result = attempt(lambda: action(session, self.actor, self.room_id, *args))
+        changes = result[1] if isinstance(result, tuple) else result
+        if changes:
+            live.publish(changes)
+        return result
+
+    def step(self, forward: bool) -> None:
+        self.run(rooms.step_phase, forward)
+
+    def set_phase(self, phase: str) -> None:
+        if phase != self.view.phase:
+            self.run(rooms.set_phase, phase)
+
+    def set_timer(self) -> None:
+        self.run(rooms.set_timer, float(self.minutes.value or 0))
+
+    def toggle_present(self) -> None:
+        self.root.classes(toggle='present')
+
+    def toggle(self, card_id: int) -> None:
+        if card_id in self.selected:
+            self.unselect(card_id)
+        else:
+            self.selected.append(card_id)
+            self.mark(card_id, True)
+        self.show_selection()
+
+    def unselect(self, card_id: int) -> None:
+        if card_id in self.selected:
+            self.selected.remove(card_id)
+            self.mark(card_id, False)
+
+    def mark(self, card_id: int, on: bool) -> None:
+        label = self.themed.cards.get(card_id) or self.hidden.get(card_id)
+        if label is not None:
+            label.classes(add='selected' if on else '', remove='' if on else 'selected')
+            label.props['aria-pressed'] = 'true' if on else 'false'
+            label.update()
+
+    def toggle_theme(self, theme_id: int) -> None:
+        previous, self.selected_theme = self.selected_theme, (None if self.selected_theme == theme_id else theme_id)
+        for tid in (previous, self.selected_theme):
+            if tid in self.themed.boxes:
+                self.themed.boxes[tid][1].classes(toggle='selected')
+        if self.selected_theme is not None:
+            self.theme_name.set_value(self.themed.themes[self.selected_theme].name)
+        self.show_selection()
+
+    def show_selection(self) -> None:
+        theme = self.themed.themes.get(self.selected_theme) if self.selected_theme and hasattr(self, 'themed') else None
+        text = t('{n} cards selected', n=len(self.selected))
+        if theme is not None:
+            text += ' · ' + t('theme: {name}', name=theme.name)
+        self.selection_label.set_text(text)
+
+    def clear_selection(self) -> None:
+        for card_id in list(self.selected):
+            self.unselect(card_id)
+        if self.selected_theme is not None:
+            self.toggle_theme(self.selected_theme)
+        self.show_selection()
+
+    def group(self) -> None:
+        if not self.selected:
+            ui.notify(t('Click the cards to group first.'), type='warning', position='top')
+            return
+        if self.run(themes.group, list(self.selected), self.theme_name.value, self.selected_theme) is not None:
+            self.theme_name.set_value('')
+            self.clear_selection()
+
+    def rename(self) -> None:
+        if self.selected_theme is None:
+            ui.notify(t('Click a theme name first.'), type='warning', position='top')
+        elif self.run(themes.rename, self.selected_theme, self.theme_name.value or '') is not None:
+            self.clear_selection()
+
+    def ungroup(self) -> None:
+        if self.selected_theme is None:
+            ui.notify(t('Click a theme name first.'), type='warning', position='top')
+        elif self.run(themes.ungroup, self.selected_theme) is not None:
+            self.clear_selection()
+
+    def take_out(self) -> None:
+        if self.run(themes.take_out, list(self.selected)) is not None:
+            self.clear_selection()
+
+    def merge(self) -> None:
+        if len(self.selected) < 2:
+            ui.notify(t('Select at least two cards to merge. The first one you clicked is kept.'),
+                      type='warning', position='top')
+        elif self.run(cards.merge, self.selected[0], self.selected[1:]) is not None:
+            self.clear_selection()
+
+    def hide(self, hidden: bool) -> None:
+        for card_id in list(self.selected):
+            self.run(cards.set_hidden, card_id, hidden)
+        self.clear_selection()
+        if hidden:
+            ui.notify(t('Hidden from the room. Open "Hidden cards" to show it again.'), position='top')
+
+    def toggle_solution(self, solution_id: int) -> None:
+        current = next((s for s in self.view.solutions if s.id == solution_id), None)
+        label = self.solution_items.get(solution_id)
+        hidden = label is not None and 'is-hidden' in label.classes
+        if current is not None or label is not None:
+            self.run(solutions.set_hidden, solution_id, not hidden)
+
+

@@ -1,0 +1,330 @@
+"""The participant's phone: join a room, then write issues, vote, see themes, propose solutions."""
+from __future__ import annotations
+
+from dataclasses import replace
+
+from nicegui import app, ui
+
+from .. import db, live
+from ..domain import cards, rooms, solutions, voting
+from ..domain.access import Actor
+from ..domain.changes import (
+    CardChanged,
+    CardRemoved,
+    Change,
+    PhaseChanged,
+    RevealChanged,
+    SolutionChanged,
+    ThemeChanged,
+    ThemeRemoved,
+    TimerChanged,
+    VotesChanged,
+)
+from ..domain.errors import DomainError
+from ..domain.views import CardView, RoomView, SolutionView, ThemeView, snapshot
+from ..i18n import t
+from .themed import ThemedCards
+from .widgets import CLIENT_KEY_JS, action_key, attempt, frame, show_timer, timer_label
+
+
+@ui.page('/r/{code}')
+def phone_page(code: str) -> None:
+    frame(t('SPCP Live'))
+    try:
+        with db.session() as session:
+            actor, changes = rooms.join(session, code, app.storage.browser.get('id', ''))
+            view = snapshot(session, actor, actor.room_id)
+    except DomainError as error:
+        with ui.column().classes('phone'):
+            ui.label(t('Room not found')).classes('phone-phase')
+            ui.label(error.message).classes('phone-prompt')
+            ui.link(t('Type a room code'), '/').classes('phone-meta')
+        return
+    live.publish(changes)
+    PhoneScreen(actor, view)
+
+
+def dots_text(n: int) -> str:
+    return '●' * n
+
+
+class PhoneScreen:
+    """One phone's view of its room. Rebuilt on a phase change, updated element by element otherwise."""
+
+    def __init__(self, actor: Actor, view: RoomView) -> None:
+        self.actor, self.view = actor, view
+        with ui.column().classes('phone'):
+            with ui.column().classes('phone-top'):
+                ui.label(f'{view.event_name} · {view.name}').classes('phone-room')
+                self.phase_label = ui.label().classes('phone-phase').props('role=heading aria-level=1')
+                self.timer = timer_label(view.timer, 'phone-meta')
+            self.body = ui.column().classes('phone-section').props('aria-live=polite')
+        self.render()
+        live.subscribe(view.id, self.apply)
+
+    # ---------- whole-phase rendering (page load, reload, phase change) ----------
+
+    def refresh(self) -> None:
+        with db.session() as session:
+            self.view = snapshot(session, self.actor, self.actor.room_id)
+        self.render()
+
+    def render(self) -> None:
+        self.phase_label.set_text(t(self.view.current.title))
+        self.body.clear()
+        self.vote_items: dict[int, tuple[ui.button, ui.button]] = {}
+        self.my_list = self.themed = self.solution_boxes = None
+        with self.body:
+            ui.label(t(self.view.current.prompt)).classes('phone-prompt')
+            getattr(self, f'render_{self.view.phase}')()
+
+    def render_welcome(self) -> None:
+        self.group_choice()
+        ui.label(t('Wait for the facilitator to open the room.')).classes('notice')
+
+    def group_choice(self) -> None:
+        ui.label(t('Which group do you come from? (optional)')).classes('phone-heading')
+        options = {'': t('Prefer not to say')} | {k: t(v) for k, v in rooms.GROUPS.items()}
+        ui.radio(options, value=self.view.me.group or '',
+                 on_change=lambda e: self.choose_group(e.value or None)).props('aria-label="' + t('Group') + '"')
+
+    def choose_group(self, group: str | None) -> None:
+        with db.session() as session:
+            if attempt(lambda: rooms.choose_group(session, self.actor, self.view.id, group)) is None:
+                ui.notify(t('Saved.'), type='positive', position='top')
+
+    def render_issues(self) -> None:
+        self.issue_input = ui.textarea(label=t('Your issue'), placeholder=t('Write one issue, in your own words')) \
+            .props(f'outlined autogrow maxlength={self.view.max_card_length} counter').classes('w-full')
+        ui.button(t('Add issue'), icon='send').classes('big-btn w-full') \
+            .on('click', lambda e: self.submit(action_key(e.args)), js_handler=CLIENT_KEY_JS)
+        self.room_count = ui.label().classes('phone-meta')
+        self.room_cards = {c.id for c in self.view.cards}
+        self.show_count()
+        ui.label(t('Your issues')).classes('phone-heading')
+        self.my_list = ui.column().classes('w-full gap-2')
+        with self.my_list:
+            for card in self.view.cards:
+                if card.author_id == self.actor.participant_id:
+                    ui.label(card.text).classes('mine')
+        if self.view.me.group is None:
+            with ui.expansion(t('Say which group you come from (optional)')).classes('w-full'):
+                self.group_choice()
+
+    def show_count(self) -> None:
+        self.room_count.set_text(t('{n} issues in the room so far', n=len(self.room_cards)))
+
+    def submit(self, key: str) -> None:
+        text = self.issue_input.value or ''
+        with db.session() as session:
+            result = attempt(lambda: cards.submit(session, self.actor, self.view.id, text, key))
+        if result is None:
+            return
+        self.issue_input.value = ''
+        live.publish(result[1])
+        ui.notify(t('Added. Thank you.'), type='positive', position='top')
+
+    def render_vote(self) -> None:
+        self.dots_label = ui.label().classes('phone-meta').props('aria-live=polite')
+        self.dots_left = self.view.me.dots_left
+        self.show_dots_left()
+        self.vote_list = ui.element('div').classes('vote-list')
+        for card in self.view.cards:
+            self.add_vote_item(card)
+
+    def show_dots_left(self) -> None:
+        self.dots_label.set_text(t('Dots left: {n} of {total}', n=self.dots_left, total=self.view.dots_per_participant))
+
+    def add_vote_item(self, card: CardView) -> None:
+        mine = self.view.me.dots.get(card.id, 0)
+        with self.vote_list:
+            button = ui.button(card.text).props('no-caps unelevated color=white text-color=black') \
+                .classes('vote-card')
+            button.on('click', lambda e, c=card.id: self.vote(c, True, action_key(e.args)), js_handler=CLIENT_KEY_JS)
+            back = ui.button('−').props('outline no-caps').classes('take-back') \
+                .props(f'aria-label="{t("Take a dot back")}"')
+            back.on('click', lambda e, c=card.id: self.vote(c, False, action_key(e.args)), js_handler=CLIENT_KEY_JS)
+        self.vote_items[card.id] = (button, back)
+        self.show_my_dots(card.id, mine)
+
+    def show_my_dots(self, card_id: int, n: int) -> None:
+        button, back = self.vote_items[card_id]
+        button.props['data-dots'] = dots_text(n)
+        button.props['aria-pressed'] = 'true' if n else 'false'
+        button.update()
+        back.set_enabled(n > 0)
+
+    def vote(self, card_id: int, add: bool, key: str) -> None:
+        action = voting.add_dot if add else voting.remove_dot
+        with db.session() as session:
+            changes = attempt(lambda: action(session, self.actor, self.view.id, card_id, key))
+        if changes:
+            live.publish(changes)
+
+    def render_themes(self) -> None:
+        themes_area = ui.column().classes('w-full gap-3')
+        ui.label(t('Not in a theme yet')).classes('phone-heading')
+        pool = ui.column().classes('w-full gap-2')
+        self.themed = ThemedCards(pool, themes_area, self.theme_card, self.theme_box, lambda th: th.name)
+        self.themed.load(self.view.cards, self.view.themes)
+
+    @staticmethod
+    def theme_card(card: CardView) -> ui.label:
+        return ui.label(card.text).classes('theme-card')
+
+    @staticmethod
+    def theme_box(theme: ThemeView) -> tuple[ui.element, ui.label]:
+        with ui.column().classes('theme-box') as box:
+            name = ui.label(theme.name).classes('theme-name').props('role=heading aria-level=2')
+        return box, name
+
+    def render_solutions(self) -> None:
+        self.solution_boxes: dict[int, ui.column] = {}
+        self.solution_items: dict[int, ui.button] = {}
+        themes = {th.id: th for th in self.view.themes}
+        if not self.view.top_themes_ids:
+            ui.label(t('The facilitator has not grouped any themes yet.')).classes('notice')
+        for theme_id in self.view.top_themes_ids:
+            theme = themes[theme_id]
+            with ui.column().classes('theme-box') as box:
+                ui.label(theme.name).classes('theme-name').props('role=heading aria-level=2')
+                for card_id in theme.card_ids[:3]:
+                    card = self.view.card(card_id)
+                    if card:
+                        ui.label(card.text).classes('theme-card text-sm')
+                entry = ui.input(label=t('Your solution'), placeholder=t('A concrete step someone can take')) \
+                    .props(f'outlined maxlength={self.view.max_card_length}').classes('w-full')
+                ui.button(t('Propose'), icon='lightbulb').classes('big-btn') \
+                    .on('click', lambda e, th=theme_id, box=entry: self.propose(th, box, action_key(e.args)),
+                        js_handler=CLIENT_KEY_JS)
+            self.solution_boxes[theme_id] = box
+        for solution in self.view.solutions:
+            self.upsert_solution(solution)
+
+    def upsert_solution(self, solution: SolutionView) -> None:
+        button = self.solution_items.get(solution.id)
+        if solution.hidden:
+            if button is not None:
+                button.delete()
+                del self.solution_items[solution.id]
+            return
+        if button is None:
+            box = self.solution_boxes.get(solution.theme_id)
+            if box is None:
+                return
+            with box:
+                button = ui.button(solution.text).props('no-caps unelevated color=white text-color=black') \
+                    .classes('endorse')
+            button.move(box, target_index=len(box.default_slot.children) - 2)  # above the input
+            button.on_click(lambda s=solution.id: self.endorse(s))
+            self.solution_items[solution.id] = button
+        button.props['data-count'] = str(solution.endorsements)
+        mine = solution.author_id == self.actor.participant_id
+        endorsed = solution.id in self.view.me.endorsed
+        button.props['aria-pressed'] = 'true' if endorsed else 'false'
+        button.props['aria-label'] = solution.text + ' — ' + (t('your solution') if mine else t('endorse'))
+        button.classes(add='endorsed' if endorsed else '', remove='' if endorsed else 'endorsed')
+        button.update()
+
+    def propose(self, theme_id: int, entry: ui.input, key: str) -> None:
+        with db.session() as session:
+            result = attempt(lambda: solutions.propose(session, self.actor, self.view.id, theme_id,
+                                                       entry.value or '', key))
+        if result is None:
+            return
+        entry.value = ''
+        live.publish(result[1])
+        ui.notify(t('Proposed. Thank you.'), type='positive', position='top')
+
+    def endorse(self, solution_id: int) -> None:
+        endorsed = solution_id not in self.view.me.endorsed
+        with db.session() as session:
+            changes = attempt(lambda: solutions.endorse(session, self.actor, self.view.id, solution_id, endorsed))
+        if changes is not None:
+            live.publish(changes)
+
+    def render_wrapup(self) -> None:
+        themes = {th.id: th for th in self.view.themes}
+        for theme_id in self.view.top_themes_ids:
+            with ui.column().classes('theme-box'):
+                ui.label(themes[theme_id].name).classes('theme-name').props('role=heading aria-level=2')
+                for solution in sorted((s for s in self.view.solutions if s.theme_id == theme_id),
+                                       key=lambda s: -s.endorsements):
+                    ui.label(solution.text).classes('theme-card')
+        ui.label(t('Thank you for taking part.')).classes('notice')
+
+    # ---------- live changes ----------
+
+    def apply(self, change: Change) -> None:
+        phase = self.view.phase
+        if isinstance(change, PhaseChanged):
+            self.refresh()
+        elif isinstance(change, TimerChanged):
+            show_timer(self.timer, change.timer)
+        elif phase == 'issues' and isinstance(change, CardChanged | CardRemoved):
+            self.apply_issues(change)
+        elif phase == 'vote' and isinstance(change, CardChanged | CardRemoved | VotesChanged):
+            self.apply_vote(change)
+        elif phase == 'themes' and self.themed is not None:
+            self.apply_themes(change)
+        elif phase == 'solutions' and isinstance(change, SolutionChanged):
+            self.apply_solution(change)
+        elif phase in ('solutions', 'wrapup') and isinstance(change, ThemeChanged | ThemeRemoved | RevealChanged
+                                                                    | SolutionChanged | CardChanged):
+            self.refresh()  # rare facilitator edits to the summary: re-read it
+
+    def apply_issues(self, change: CardChanged | CardRemoved) -> None:
+        if isinstance(change, CardRemoved):
+            self.room_cards.discard(change.card_id)
+        elif change.card.hidden:
+            self.room_cards.discard(change.card.id)
+        elif change.card.id not in self.room_cards:
+            self.room_cards.add(change.card.id)
+            if change.card.author_id == self.actor.participant_id and self.my_list is not None:
+                with self.my_list:
+                    ui.label(change.card.text).classes('mine')
+        self.show_count()
+
+    def apply_vote(self, change: CardChanged | CardRemoved | VotesChanged) -> None:
+        if isinstance(change, VotesChanged):
+            if change.participant_id == self.actor.participant_id:
+                self.view.me.dots[change.card_id] = change.dots_on_card
+                self.dots_left = change.dots_left
+                self.show_dots_left()
+                if change.card_id in self.vote_items:
+                    self.show_my_dots(change.card_id, change.dots_on_card)
+            return
+        card_id = change.card_id if isinstance(change, CardRemoved) else change.card.id
+        gone = isinstance(change, CardRemoved) or change.card.hidden
+        if gone and card_id in self.vote_items:
+            for element in self.vote_items.pop(card_id):
+                element.delete()
+            if isinstance(change, CardChanged):  # a hidden card gives its dots back
+                self.dots_left += self.view.me.dots.pop(card_id, 0)
+                self.show_dots_left()
+        elif not gone and card_id not in self.vote_items:
+            self.add_vote_item(change.card)
+        elif not gone:
+            self.vote_items[card_id][0].set_text(change.card.text)
+
+    def apply_themes(self, change: Change) -> None:
+        assert self.themed is not None
+        if isinstance(change, CardChanged):
+            if change.card.hidden:
+                self.themed.remove_card(change.card.id)
+            else:
+                self.themed.upsert_card(change.card)
+        elif isinstance(change, CardRemoved):
+            self.themed.remove_card(change.card_id)
+        elif isinstance(change, ThemeChanged):
+            self.themed.upsert_theme(change.theme)
+        elif isinstance(change, ThemeRemoved):
+            self.themed.remove_theme(change.theme_id)
+
+    def apply_solution(self, change: SolutionChanged) -> None:
+        if change.endorser_id == self.actor.participant_id:
+            endorsed = set(self.view.me.endorsed)
+            (endorsed.add if change.endorsed else endorsed.discard)(change.solution.id)
+            self.view = replace(self.view, me=replace(self.view.me, endorsed=frozenset(endorsed)))
+        if change.solution.theme_id in (self.solution_boxes or {}):
+            self.upsert_solution(change.solution)

@@ -1,0 +1,74 @@
+"""Small pieces shared by the pages: page frame, QR code, timer, error messages, action keys."""
+from __future__ import annotations
+
+import base64
+import io
+import time
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+import qrcode
+import qrcode.image.svg
+from nicegui import ui
+
+from ..domain.errors import DomainError
+from ..domain.views import TimerView
+from ..i18n import current_locale, is_rtl, t
+
+# A click on a phone emits a key made in the browser: if the same event reaches the server twice
+# (a retry after a network drop) it carries the same key and the domain counts it once.
+CLIENT_KEY_JS = '() => emit(Date.now().toString(36) + Math.random().toString(36).slice(2, 12))'
+
+
+def frame(title: str) -> None:
+    """Language, direction and title of the page (catalogs and RTL plug in here)."""
+    ui.page_title(title)
+    ui.query('html').props(f'lang={current_locale()} dir={"rtl" if is_rtl() else "ltr"}')
+
+
+def action_key(args: Any) -> str:
+    """The browser's key for this action, or a fresh one (e.g. in tests, where no JavaScript runs)."""
+    return args if isinstance(args, str) and 8 <= len(args) <= 64 and args.isalnum() else uuid.uuid4().hex
+
+
+def attempt(action: Callable[[], Any]) -> Any:
+    """Run a domain call; show a refusal as a clear message instead of a stack trace."""
+    try:
+        return action()
+    except DomainError as error:
+        ui.notify(error.message, type='warning', position='top', multi_line=True)
+        return None
+
+
+def qr_data_url(url: str) -> str:
+    """The join URL as an SVG QR code (no Pillow, no network), as a data URL for ``ui.image``."""
+    image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=20, border=2)
+    buffer = io.BytesIO()
+    image.save(buffer)
+    return 'data:image/svg+xml;base64,' + base64.b64encode(buffer.getvalue()).decode()
+
+
+def timer_text(timer: TimerView) -> str:
+    left = timer.seconds_left()
+    if left is None:
+        return ''
+    return f'{left // 60}:{left % 60:02d}'
+
+
+def timer_attr(timer: TimerView) -> str:
+    if timer.ends_at is not None:
+        return f'run:{max(0, round((timer.ends_at - time.time()) * 1000))}:{timer.ends_at}'
+    return f'stop:{timer.remaining_s or 0}'
+
+
+def timer_label(timer: TimerView, classes: str) -> ui.label:
+    label = ui.label().classes(f'timer {classes}').props('role=timer aria-live=off')
+    show_timer(label, timer)
+    return label
+
+
+def show_timer(label: ui.label, timer: TimerView) -> None:
+    label.set_text(timer_text(timer))
+    label.props(f'data-timer="{timer_attr(timer)}" aria-label="{t("Time left")}"')
+    label.set_visibility(timer.seconds_left() is not None)
