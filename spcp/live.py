@@ -32,3 +32,8 @@ def subscribe(room_id: int, handler: Callable[[Change], object]) -> None:
     """Call ``handler`` with each change of the room. Made inside a page, the subscription ends
     when that browser tab's client is deleted."""
     _channel(room_id).subscribe(handler)
+
+
+def reset() -> None:
+    """Forget every room's subscribers (for tests, which start a fresh app each time)."""
+    _rooms.clear()

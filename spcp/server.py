@@ -7,8 +7,8 @@ import secrets
 
 from nicegui import app, ui
 
-from . import db, settings
-from .settings import ASSETS_DIR, Settings
+from spcp import db, settings
+from spcp.settings import ASSETS_DIR, Settings
 
 RECONNECT_TIMEOUT_S = 30  # phones on flaky Wi-Fi: keep their page alive through a short drop
 
@@ -25,7 +25,7 @@ def storage_secret(cfg: Settings) -> str:
 def build() -> None:
     """Register static files and every page (importing a page module registers its routes)."""
     app.add_static_files('/assets', ASSETS_DIR)
-    from .pages import board, home, organize, phone  # noqa: F401
+    from spcp.pages import board, home, organize, phone  # noqa: F401
 
 
 def start(cfg: Settings | None = None, *, announce: bool = True) -> None:
@@ -33,7 +33,7 @@ def start(cfg: Settings | None = None, *, announce: bool = True) -> None:
     db.configure(cfg.database_url)
     build()
     if announce:
-        from .links import announce as print_urls
+        from spcp.links import announce as print_urls
         app.on_startup(lambda: print_urls(cfg))
     # measured: full GC pauses reached 636 ms under load; freeze start-up objects, collect less often
     gc.set_threshold(50_000, 50, 100)

@@ -90,7 +90,8 @@ class Board:
             ui.button(icon='chevron_left', on_click=lambda: self.step(False)).props(f'flat aria-label="{t("Back")}"')
             self.phase_select = ui.select({p.id: t(p.title) for p in self.view.phases}, value=self.view.phase,
                                           on_change=lambda e: self.set_phase(e.value)).props('dense outlined')
-            ui.button(t('Next phase'), icon='chevron_right', on_click=lambda: self.step(True)).props('unelevated')
+            ui.button(t('Next phase'), icon='chevron_right', on_click=lambda: self.step(True)).props('unelevated') \
+                .mark('next-phase')
             ui.separator().props('vertical')
             self.minutes = ui.number(t('Minutes'), value=self.view.current.minutes, min=1, max=240, step=1) \
                 .props('dense outlined').classes('w-24')
@@ -107,15 +108,16 @@ class Board:
             ui.button(t('Present'), icon='slideshow', on_click=self.toggle_present).props('unelevated color=dark')
         with ui.row().classes('controls'):
             self.selection_label = ui.label().classes('font-bold')
-            self.theme_name = ui.input(t('Theme name')).props('dense outlined maxlength=80').classes('w-64')
-            ui.button(t('Group'), icon='workspaces', on_click=self.group).props('unelevated')
+            self.theme_name = ui.input(t('Theme name')).props('dense outlined maxlength=80').classes('w-64') \
+                .mark('theme-name')
+            ui.button(t('Group'), icon='workspaces', on_click=self.group).props('unelevated').mark('group')
             ui.button(t('Rename'), on_click=self.rename).props('outline')
             ui.button(t('Ungroup'), on_click=self.ungroup).props('outline')
             ui.button(t('Take out'), on_click=self.take_out).props('outline')
-            ui.button(t('Merge'), icon='call_merge', on_click=self.merge).props('outline')
+            ui.button(t('Merge'), icon='call_merge', on_click=self.merge).props('outline').mark('merge')
             ui.button(t('Hide'), icon='visibility_off', on_click=lambda: self.hide(True)) \
-                .props('outline color=negative')
-            ui.button(t('Show'), icon='visibility', on_click=lambda: self.hide(False)).props('outline')
+                .props('outline color=negative').mark('hide')
+            ui.button(t('Show'), icon='visibility', on_click=lambda: self.hide(False)).props('outline').mark('show')
             ui.button(t('Clear'), on_click=self.clear_selection).props('flat')
             with ui.expansion(t('Hidden cards')).classes('w-full hidden-tray'):
                 self.tray = ui.element('div').classes('pool')
@@ -129,7 +131,7 @@ class Board:
                 self.phase_label = ui.label().classes('board-phase')
                 self.prompt_label = ui.label().classes('board-prompt')
                 with ui.row().classes('items-baseline gap-8'):
-                    self.people = ui.label().classes('board-stats')
+                    self.people = ui.label().classes('board-stats').mark('people')
                     self.timer = timer_label(view.timer, 'board-timer')
             with ui.column().classes('board-join'):
                 ui.image(qr_data_url(self.join_url)).classes('board-qr').props(f'alt="{t("QR code to join")}"')
@@ -138,7 +140,7 @@ class Board:
         self.show_people(view.participants)
 
     def make_card(self, card: CardView) -> ui.label:
-        label = ui.label(card.text).classes('board-card')
+        label = ui.label(card.text).classes('board-card').mark('board-card')
         label.on('click', lambda c=card.id: self.toggle(c))
         self.decorate(label, card)
         return label

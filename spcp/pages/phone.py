@@ -95,7 +95,8 @@ class PhoneScreen:
 
     def render_issues(self) -> None:
         self.issue_input = ui.textarea(label=t('Your issue'), placeholder=t('Write one issue, in your own words')) \
-            .props(f'outlined autogrow maxlength={self.view.max_card_length} counter').classes('w-full')
+            .props(f'outlined autogrow maxlength={self.view.max_card_length} counter').classes('w-full') \
+            .mark('issue-input')
         ui.button(t('Add issue'), icon='send').classes('big-btn w-full') \
             .on('click', lambda e: self.submit(action_key(e.args)), js_handler=CLIENT_KEY_JS)
         self.room_count = ui.label().classes('phone-meta')
@@ -125,7 +126,7 @@ class PhoneScreen:
         ui.notify(t('Added. Thank you.'), type='positive', position='top')
 
     def render_vote(self) -> None:
-        self.dots_label = ui.label().classes('phone-meta').props('aria-live=polite')
+        self.dots_label = ui.label().classes('phone-meta').mark('dots-left').props('aria-live=polite')
         self.dots_left = self.view.me.dots_left
         self.show_dots_left()
         self.vote_list = ui.element('div').classes('vote-list')
@@ -139,9 +140,9 @@ class PhoneScreen:
         mine = self.view.me.dots.get(card.id, 0)
         with self.vote_list:
             button = ui.button(card.text).props('no-caps unelevated color=white text-color=black') \
-                .classes('vote-card')
+                .classes('vote-card').mark('vote-card')
             button.on('click', lambda e, c=card.id: self.vote(c, True, action_key(e.args)), js_handler=CLIENT_KEY_JS)
-            back = ui.button('−').props('outline no-caps').classes('take-back') \
+            back = ui.button('−').props('outline no-caps').classes('take-back').mark('take-back') \
                 .props(f'aria-label="{t("Take a dot back")}"')
             back.on('click', lambda e, c=card.id: self.vote(c, False, action_key(e.args)), js_handler=CLIENT_KEY_JS)
         self.vote_items[card.id] = (button, back)
@@ -193,7 +194,7 @@ class PhoneScreen:
                     if card:
                         ui.label(card.text).classes('theme-card text-sm')
                 entry = ui.input(label=t('Your solution'), placeholder=t('A concrete step someone can take')) \
-                    .props(f'outlined maxlength={self.view.max_card_length}').classes('w-full')
+                    .props(f'outlined maxlength={self.view.max_card_length}').classes('w-full').mark('solution-input')
                 ui.button(t('Propose'), icon='lightbulb').classes('big-btn') \
                     .on('click', lambda e, th=theme_id, box=entry: self.propose(th, box, action_key(e.args)),
                         js_handler=CLIENT_KEY_JS)
