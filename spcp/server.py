@@ -10,7 +10,8 @@ from nicegui import app, ui
 from spcp import db, settings
 from spcp.settings import ASSETS_DIR, Settings
 
-RECONNECT_TIMEOUT_S = 30  # phones on flaky Wi-Fi: keep their page alive through a short drop
+RECONNECT_TIMEOUT_S = 30
+ASSET_VERSION = '1'  # bump when assets/ change, so phones do not keep a stale copy  # phones on flaky Wi-Fi: keep their page alive through a short drop
 
 
 def storage_secret(cfg: Settings) -> str:
@@ -25,6 +26,9 @@ def storage_secret(cfg: Settings) -> str:
 def build() -> None:
     """Register static files and every page (importing a page module registers its routes)."""
     app.add_static_files('/assets', ASSETS_DIR)
+    # our own files only (no CDN): the style sheet and the browser-side countdown
+    ui.add_head_html(f'<link rel="stylesheet" href="/assets/spcp.css?v={ASSET_VERSION}">'
+                     f'<script src="/assets/timer.js?v={ASSET_VERSION}" defer></script>', shared=True)
     from spcp.pages import board, home, organize, phone  # noqa: F401
 
 
