@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Install everything the tests need (Debian's Chromium and zbar, the Python test extras) and run
+# the whole suite: lint, domain tests, simulated-user page tests, real-browser tests.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+missing=()
+for package in chromium chromium-driver zbar-tools; do
+  dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  echo "Installing Debian packages: ${missing[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+[ -x .venv/bin/python ] || python3 -m venv .venv
+.venv/bin/pip install -q -e '.[test]'
+
+.venv/bin/ruff check .
+
+set +e
+.venv/bin/python -m pytest -q "$@"
+status=$?
+set -e
+if [ "$status" -eq 5 ]; then
+  echo "pytest collected no tests: that is a failure here, not a pass." >&2
+  exit 1
+fi
+exit "$status"
