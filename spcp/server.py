@@ -10,8 +10,8 @@ from nicegui import app, ui
 from spcp import db, settings
 from spcp.settings import ASSETS_DIR, Settings
 
-RECONNECT_TIMEOUT_S = 30
-ASSET_VERSION = '1'  # bump when assets/ change, so phones do not keep a stale copy  # phones on flaky Wi-Fi: keep their page alive through a short drop
+RECONNECT_TIMEOUT_S = 30  # phones on flaky Wi-Fi: keep their page alive through a short drop
+ASSET_VERSION = '1'  # bump when assets/ change, so phones do not keep a stale copy
 
 
 def storage_secret(cfg: Settings) -> str:
@@ -30,6 +30,8 @@ def build() -> None:
     ui.add_head_html(f'<link rel="stylesheet" href="/assets/spcp.css?v={ASSET_VERSION}">'
                      f'<script src="/assets/timer.js?v={ASSET_VERSION}" defer></script>', shared=True)
     from spcp.pages import board, home, organize, phone  # noqa: F401
+    from spcp.pages.widgets import error_page
+    app.on_page_exception(error_page)
 
 
 def start(cfg: Settings | None = None, *, announce: bool = True) -> None:

@@ -136,7 +136,7 @@ class Board:
             with ui.column().classes('board-join'):
                 ui.image(qr_data_url(self.join_url)).classes('board-qr').props(f'alt="{t("QR code to join")}"')
                 ui.label(format_code(view.code)).classes('board-join-code')
-                ui.label(self.join_url.split('://', 1)[-1]).classes('text-lg')
+                ui.label(self.join_url.split('://', 1)[-1]).classes('text-2xl font-bold')
         self.show_people(view.participants)
 
     def make_card(self, card: CardView) -> ui.label:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import base64
 import io
+import logging
 import time
 import uuid
 from collections.abc import Callable
@@ -11,10 +12,13 @@ from typing import Any
 import qrcode
 import qrcode.image.svg
 from nicegui import ui
+from sqlalchemy.exc import SQLAlchemyError
 
 from ..domain.errors import DomainError
 from ..domain.views import TimerView
 from ..i18n import current_locale, is_rtl, t
+
+log = logging.getLogger(__name__)
 
 # A click on a phone emits a key made in the browser: if the same event reaches the server twice
 # (a retry after a network drop) it carries the same key and the domain counts it once.
@@ -33,12 +37,25 @@ def action_key(args: Any) -> str:
 
 
 def attempt(action: Callable[[], Any]) -> Any:
-    """Run a domain call; show a refusal as a clear message instead of a stack trace."""
+    """Run a domain call; show a refusal as a clear message instead of a stack trace.
+
+    ``None`` means nothing was saved, and the person was told so.
+    """
     try:
         return action()
     except DomainError as error:
         ui.notify(error.message, type='warning', position='top', multi_line=True)
-        return None
+    except SQLAlchemyError:
+        log.exception('database error')
+        ui.notify(t('Not saved: the server is busy. Please try again.'), type='negative', position='top')
+    return None
+
+
+def error_page(_exception: Exception) -> None:
+    """What a person sees if a page fails to build: a plain message, never the exception."""
+    with ui.column().classes('phone'):
+        ui.label(t('Something went wrong')).classes('phone-phase')
+        ui.label(t('Please reload the page. Nothing you already sent is lost.')).classes('phone-prompt')
 
 
 def qr_data_url(url: str) -> str:

@@ -1,0 +1,141 @@
+"""The ``spcp`` command: run the app, create events, print their links.
+
+    spcp serve [--host 0.0.0.0] [--port 8080] [--data-dir DIR] [--public-url URL]
+    spcp demo [--data-dir DIR]
+    spcp event create --name NAME --rooms N [--plan PATH] [--data-dir DIR] [--json]
+
+Flags become the ``SPCP_*`` environment variables that :func:`spcp.settings.load` reads, so the
+web pages (which read the settings too) see the same values. Bad input gives one line on stderr
+and exit code 2, never a traceback.
+"""
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import select
+
+from . import db, settings
+from .settings import DEFAULT_PLAN, SESSIONS_DIR, Settings
+
+EXIT_BAD_INPUT = 2
+EXIT_FAILURE = 1
+
+app = typer.Typer(name='spcp', help='SPCP Live: live breakout rooms for Strengthening Police and '
+                  'Community Partnerships.', add_completion=False, no_args_is_help=True,
+                  pretty_exceptions_enable=False, rich_markup_mode=None)
+event_app = typer.Typer(help='Set up events and their breakout rooms.', no_args_is_help=True,
+                        rich_markup_mode=None)
+app.add_typer(event_app, name='event')
+
+DataDir = Annotated[Path, typer.Option('--data-dir', envvar='SPCP_DATA_DIR',
+                                       help='Folder for the database and the app secret.')]
+DEFAULT_DATA_DIR = SESSIONS_DIR / 'data'
+
+
+def fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:
+    typer.echo(f'spcp: error: {" ".join(str(message).split())}', err=True)
+    raise typer.Exit(code)
+
+
+def configure(*, data_dir: Path, host: str | None = None, port: int | None = None,
+              public_url: str | None = None) -> Settings:
+    """Put the flags into the environment, load the settings and open the database."""
+    os.environ['SPCP_DATA_DIR'] = str(Path(data_dir).expanduser().resolve())
+    if host is not None:
+        os.environ['SPCP_HOST'] = host
+    if port is not None:
+        os.environ['SPCP_PORT'] = str(port)
+    if public_url is not None:
+        os.environ['SPCP_PUBLIC_URL'] = public_url.strip().rstrip('/')
+    cfg = settings.load()
+    try:
+        db.configure(cfg.database_url)
+    except (OSError, SQLAlchemyError) as error:
+        fail(f'cannot open the database {cfg.database_url}: {error}', EXIT_FAILURE)
+    return cfg
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(envvar='SPCP_HOST', help='Address to listen on; 0.0.0.0 lets phones '
+                                      'on the same Wi-Fi or hotspot connect.')] = '0.0.0.0',
+    port: Annotated[int, typer.Option(envvar='SPCP_PORT', min=1, max=65535, help='Port to listen on.')] = 8080,
+    data_dir: DataDir = DEFAULT_DATA_DIR,
+    public_url: Annotated[str | None, typer.Option(envvar='SPCP_PUBLIC_URL', help='Address phones use, e.g. '
+                                                   'http://192.168.4.1:8080 (default: worked out from the '
+                                                   'LAN address).')] = None,
+) -> None:
+    """Run SPCP Live (creates the demo event if the database has no event yet)."""
+    from .demo import ensure_demo
+    from .domain.models import Event
+
+    cfg = configure(data_dir=data_dir, host=host, port=port, public_url=public_url or '')
+    with db.session() as session:
+        if session.exec(select(Event.id)).first() is None:
+            event = ensure_demo(session)
+            typer.echo(f'No event yet: created the demo event "{event.name}" with its rooms.')
+    from . import server
+    server.start(cfg)
+
+
+@app.command()
+def demo(data_dir: DataDir = DEFAULT_DATA_DIR) -> None:
+    """Create the demo event (once) and print its links."""
+    from .demo import ensure_demo
+    from .links import base_url, describe_event, format_event
+
+    cfg = configure(data_dir=data_dir)
+    with db.session() as session:
+        event = ensure_demo(session)
+        typer.echo(format_event(describe_event(session, event, base_url(cfg))))
+
+
+@event_app.command('create')
+def event_create(
+    name: Annotated[str, typer.Option('--name', help='Name of the event, e.g. "Riverside SPCP, 12 May".')],
+    rooms: Annotated[int, typer.Option('--rooms', help='Number of breakout rooms.')],
+    plan: Annotated[Path, typer.Option('--plan', help='Session plan (TOML).')] = DEFAULT_PLAN,
+    data_dir: DataDir = DEFAULT_DATA_DIR,
+    as_json: Annotated[bool, typer.Option('--json', help='Print one JSON document (for scripts).')] = False,
+) -> None:
+    """Create an event with its breakout rooms and print the join codes and links."""
+    from .domain.errors import DomainError
+    from .domain.events import MAX_ROOMS, create_event
+    from .links import base_url, describe_event, format_event
+    from .plan import PlanError, load_plan
+
+    if not name.strip():
+        fail('the event needs a name: --name "Riverside SPCP"')
+    if not 1 <= rooms <= MAX_ROOMS:
+        fail(f'--rooms must be between 1 and {MAX_ROOMS} (got {rooms})')
+    try:
+        session_plan = load_plan(plan)
+    except PlanError as error:
+        fail(str(error))
+    cfg = configure(data_dir=data_dir)
+    try:
+        with db.session() as session:
+            event = create_event(session, name, rooms, session_plan)
+            info = describe_event(session, event, base_url(cfg))
+    except DomainError as error:
+        fail(error.message)
+    except SQLAlchemyError as error:
+        fail(f'cannot save the event in {cfg.database_url}: {error}', EXIT_FAILURE)
+    if as_json:
+        typer.echo(json.dumps(info, indent=2))
+    else:
+        typer.echo(format_event(info))
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console entry point (``spcp ...``); ``app.py`` calls ``main(['serve'])``. Exits with the command's code."""
+    for stream in (sys.stdout, sys.stderr):  # a room name in Hindi must not crash a cp1252 console
+        if hasattr(stream, 'reconfigure'):
+            stream.reconfigure(errors='backslashreplace')
+    app(args=argv, prog_name='spcp')

@@ -1,0 +1,168 @@
+"""The addresses phones and facilitators open: the laptop's LAN address and every event's links.
+
+Finding the LAN address sends no network traffic: the interfaces are listed locally (``ifaddr``,
+which NiceGUI already depends on), nothing is connected to and no packet is sent. That matters on a
+hotspot with no internet and for a program whose promise is that no data leaves the laptop.
+"""
+from __future__ import annotations
+
+import ipaddress
+import socket
+from collections.abc import Iterable
+from urllib.parse import quote
+
+from sqlmodel import Session, select
+
+from .domain.events import format_code, rooms_of
+from .domain.models import Event
+from .settings import Settings
+
+LOOPBACK = '127.0.0.1'
+LOCAL_HOSTS = frozenset({'127.0.0.1', 'localhost', '::1'})
+ANY_HOSTS = frozenset({'0.0.0.0', '', '::', '[::]'})
+
+# Home routers and phone hotspots hand out these (Windows hotspot 192.168.137.x, Android
+# 192.168.43.x, iPhone 172.20.10.x, many venues 10.x).
+_LAN_NETWORKS = tuple(ipaddress.ip_network(n) for n in ('192.168.0.0/16', '10.0.0.0/8', '172.16.0.0/12'))
+_CGNAT = ipaddress.ip_network('100.64.0.0/10')  # usually a VPN (Tailscale) rather than the room's Wi-Fi
+
+# Interfaces phones in the room cannot reach: containers, virtual machines, VPN tunnels.
+_VIRTUAL_PREFIXES = ('docker', 'br-', 'veth', 'virbr', 'vboxnet', 'vmnet', 'lxc', 'lxd', 'cni', 'flannel',
+                     'cali', 'tun', 'tap', 'utun', 'zt', 'tailscale', 'wg', 'ppp', 'ipsec')
+_VIRTUAL_WORDS = ('virtual', 'vmware', 'virtualbox', 'hyper-v', 'host-only', 'docker', 'wsl', 'vpn',
+                  'tailscale', 'zerotier', 'wireguard', 'loopback', 'pseudo')
+
+
+def _is_virtual(interface: str) -> bool:
+    name = interface.lower()
+    return name.startswith(_VIRTUAL_PREFIXES) or any(word in name for word in _VIRTUAL_WORDS)
+
+
+def pick_address(candidates: Iterable[tuple[str, str]]) -> str:
+    """The best LAN address among ``(interface name, IPv4 address)`` pairs, else ``127.0.0.1``.
+
+    Loopback, link-local (169.254.x: no DHCP answer), multicast and unspecified addresses are
+    skipped; private LAN ranges on real interfaces come first, then anything else that is left.
+    """
+    ranked: list[tuple[tuple[int, int, int], str]] = []
+    for order, (interface, text) in enumerate(candidates):
+        try:
+            ip = ipaddress.IPv4Address(str(text).split('%', 1)[0])
+        except ValueError:
+            continue
+        if ip.is_loopback or ip.is_link_local or ip.is_multicast or ip.is_unspecified or ip.is_reserved:
+            continue
+        if any(ip in net for net in _LAN_NETWORKS):
+            kind = 0
+        elif ip in _CGNAT:
+            kind = 2
+        else:
+            kind = 1
+        ranked.append(((int(_is_virtual(interface)), kind, order), str(ip)))
+    return min(ranked)[1] if ranked else LOOPBACK
+
+
+def _interface_addresses() -> list[tuple[str, str]]:
+    """Every IPv4 address of this machine with its interface name, read locally."""
+    try:
+        import ifaddr
+    except ImportError:  # pragma: no cover - ifaddr comes with NiceGUI
+        return _hostname_addresses()
+    pairs: list[tuple[str, str]] = []
+    try:
+        adapters = ifaddr.get_adapters()
+    except OSError:  # pragma: no cover - unusual platforms
+        return _hostname_addresses()
+    for adapter in adapters:
+        label = f'{adapter.name} {adapter.nice_name}'
+        pairs.extend((label, ip.ip) for ip in adapter.ips if isinstance(ip.ip, str))  # IPv6 ips are tuples
+    return pairs
+
+
+def _hostname_addresses() -> list[tuple[str, str]]:
+    """Fallback: the addresses the host name resolves to (from the hosts file / local resolver)."""
+    try:
+        infos = socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET)
+    except OSError:
+        return []
+    return [('', str(info[4][0])) for info in infos]
+
+
+def lan_address() -> str:
+    """This laptop's IPv4 address on the local network (the one phones on its Wi-Fi or hotspot use).
+
+    ``127.0.0.1`` when the laptop is on no network at all.
+    """
+    return pick_address(_interface_addresses())
+
+
+def base_url(cfg: Settings) -> str:
+    """Where phones reach the app: ``cfg.public_url`` if given, else ``http://<address>:<port>``."""
+    if cfg.public_url:
+        return cfg.public_url.rstrip('/')
+    host = (cfg.host or '').strip()
+    if host in LOCAL_HOSTS:
+        address = LOOPBACK  # only this laptop can connect anyway
+    elif host in ANY_HOSTS:
+        address = lan_address()
+    else:
+        address = f'[{host}]' if ':' in host else host  # bound to one address: that is the one to use
+    return f'http://{address}:{cfg.port}'
+
+
+def join_url(base: str, code: str) -> str:
+    return f'{base.rstrip("/")}/r/{quote(code, safe="")}'
+
+
+def facilitator_url(base: str, code: str, key: str) -> str:
+    return f'{base.rstrip("/")}/board/{quote(code, safe="")}?key={quote(key, safe="")}'
+
+
+def organizer_url(base: str, event_id: int, key: str) -> str:
+    return f'{base.rstrip("/")}/organize/{int(event_id)}?key={quote(key, safe="")}'
+
+
+def describe_event(session: Session, event: Event, base: str) -> dict:
+    """An event's links as plain data (what ``spcp event create --json`` prints)."""
+    return {
+        'event_id': event.id,
+        'name': event.name,
+        'organizer_url': organizer_url(base, event.id, event.organizer_key),
+        'rooms': [{'name': room.name,
+                   'code': room.join_code,
+                   'code_display': format_code(room.join_code),
+                   'join_url': join_url(base, room.join_code),
+                   'facilitator_url': facilitator_url(base, room.join_code, room.facilitator_key)}
+                  for room in rooms_of(session, event.id)],
+    }
+
+
+def format_event(info: dict) -> str:
+    """``describe_event`` output as text for a terminal."""
+    lines = [f'Event {info["event_id"]}: {info["name"]}',
+             f'  Organizer: {info["organizer_url"]}']
+    for room in info['rooms']:
+        lines += [f'  {room["name"]} (code {room["code_display"]})',
+                  f'    Join:  {room["join_url"]}',
+                  f'    Board: {room["facilitator_url"]}']
+    lines.append('  Organizer and Board links carry secret keys: give them only to the organizer and facilitators.')
+    return '\n'.join(lines)
+
+
+def announce(cfg: Settings) -> None:
+    """Print, for every event in the database, the organizer link and each room's links."""
+    from . import db
+
+    base = base_url(cfg)
+    print(f'SPCP Live is running. Phones on the same Wi-Fi or hotspot open {base}/', flush=True)
+    if base.startswith(f'http://{LOOPBACK}:') and (cfg.host or '').strip() not in LOCAL_HOSTS:
+        print('  (No network found: phones cannot reach this laptop until it joins a Wi-Fi or hotspot.)')
+    with db.session() as session:
+        events = list(session.exec(select(Event).order_by(Event.id)).all())
+        infos = [describe_event(session, event, base) for event in events]
+    if not infos:
+        print('No event yet: create one with `spcp event create --name NAME --rooms N`.')
+    for info in infos:
+        print()
+        print(format_event(info))
+    print(flush=True)
