@@ -57,7 +57,7 @@ class PhoneScreen:
             with ui.column().classes('phone-top'):
                 ui.label(f'{view.event_name} · {view.name}').classes('phone-room')
                 self.phase_label = ui.label().classes('phone-phase').props('role=heading aria-level=1')
-                self.timer = timer_label(view.timer, 'phone-meta')
+                self.timer = timer_label(view.timer, 'phone-meta').mark('timer')
             self.body = ui.column().classes('phone-section').props('aria-live=polite')
         self.render()
         live.subscribe(view.id, self.apply)
@@ -195,7 +195,7 @@ class PhoneScreen:
                         ui.label(card.text).classes('theme-card text-sm')
                 entry = ui.input(label=t('Your solution'), placeholder=t('A concrete step someone can take')) \
                     .props(f'outlined maxlength={self.view.max_card_length}').classes('w-full').mark('solution-input')
-                ui.button(t('Propose'), icon='lightbulb').classes('big-btn') \
+                ui.button(t('Propose'), icon='lightbulb').classes('big-btn').mark('propose') \
                     .on('click', lambda e, th=theme_id, box=entry: self.propose(th, box, action_key(e.args)),
                         js_handler=CLIENT_KEY_JS)
             self.solution_boxes[theme_id] = box

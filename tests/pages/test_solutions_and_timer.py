@@ -1,0 +1,118 @@
+"""Solutions, endorsements, merging and the timer, with simulated phones and a board."""
+from __future__ import annotations
+
+import asyncio
+
+from nicegui.testing import User
+
+from spcp.domain import cards, rooms, themes
+
+from .conftest import facilitate
+
+
+async def settle() -> None:
+    await asyncio.sleep(0.05)
+
+
+async def write(phone: User, *texts: str) -> None:
+    for text in texts:
+        phone.find(marker='issue-input').type(text)
+        phone.find('Add issue').click()
+
+
+def card_ids(room) -> dict[str, int]:
+    from sqlmodel import select
+
+    from spcp import db
+    from spcp.domain.models import Card
+    with db.session() as session:
+        return {c.text: c.id for c in session.exec(select(Card).where(Card.room_id == room.id)).all()}
+
+
+async def test_solutions_are_proposed_and_endorsed_live(create_user, event) -> None:
+    room = event.rooms[0]
+    alice, bob, board = create_user(), create_user(), create_user()
+    await alice.open(f'/r/{room.code}')
+    await bob.open(f'/r/{room.code}')
+    await board.open(f'/board/{room.code}?key={room.key}')
+    facilitate(room, rooms.set_phase, 'issues')
+    await settle()
+    await write(alice, 'Youth feel targeted', 'No trust after the incident')
+    ids = card_ids(room)
+    facilitate(room, themes.group, [ids['Youth feel targeted']], 'Youth and police')
+    facilitate(room, rooms.set_phase, 'solutions')
+    await settle()
+
+    await bob.should_see('Youth and police')
+    bob.find(marker='solution-input').type('Monthly youth-police football game')
+    bob.find(marker='propose').click()
+    await settle()
+    await alice.should_see('Monthly youth-police football game')
+    await board.should_see('Monthly youth-police football game')
+
+    alice.find('Monthly youth-police football game').click()  # endorse
+    await settle()
+    solution_on_board = board.find('Monthly youth-police football game').elements.pop()
+    assert solution_on_board.props['data-count'] == '1 endorse'
+    bob.find('Monthly youth-police football game').click()    # own solution: refused with a message
+    await bob.should_see('This is your own solution: others endorse it.')
+    assert solution_on_board.props['data-count'] == '1 endorse'
+
+
+async def test_merging_duplicates_on_the_board(create_user, event) -> None:
+    room = event.rooms[0]
+    phone, board = create_user(), create_user()
+    await phone.open(f'/r/{room.code}')
+    facilitate(room, rooms.set_phase, 'issues')
+    await settle()
+    await write(phone, 'Slow 911 answers', 'Emergency calls take too long')
+    await board.open(f'/board/{room.code}?key={room.key}')
+    board.find('Slow 911 answers').click()
+    board.find('Emergency calls take too long').click()
+    board.find(marker='merge').click()
+    await settle()
+    await board.should_not_see('Emergency calls take too long')
+    kept = board.find('Slow 911 answers').elements.pop()
+    assert kept.props['data-merged'] == '+1 similar'
+    facilitate(room, rooms.set_phase, 'vote')
+    await settle()
+    await phone.should_see('Slow 911 answers')
+    await phone.should_not_see('Emergency calls take too long')
+
+
+async def test_hiding_during_vote_gives_the_dot_back(create_user, event) -> None:
+    room = event.rooms[0]
+    phone = create_user()
+    await phone.open(f'/r/{room.code}')
+    facilitate(room, rooms.set_phase, 'issues')
+    await settle()
+    await write(phone, 'Fine card', 'Rude card')
+    facilitate(room, rooms.set_phase, 'vote')
+    await settle()
+    phone.find('Rude card').click()
+    await phone.should_see('Dots left: 2 of 3')
+    facilitate(room, cards.set_hidden, card_ids(room)['Rude card'], True)
+    await settle()
+    await phone.should_not_see('Rude card')
+    await phone.should_see('Dots left: 3 of 3')
+
+
+async def test_timer_reaches_phones_and_group_is_saved(create_user, event) -> None:
+    room = event.rooms[0]
+    phone = create_user()
+    await phone.open(f'/r/{room.code}')
+    phone.find('Youth').click()
+    await phone.should_see('Saved.')
+    facilitate(room, rooms.set_timer, 5)
+    await settle()
+    timer = next(e for e in phone.find(marker='timer').elements)
+    assert timer.text == '5:00' and timer.props['data-timer'] == 'stop:300'
+    facilitate(room, rooms.start_timer)
+    await settle()
+    assert timer.props['data-timer'].startswith('run:')
+    from sqlmodel import select
+
+    from spcp import db
+    from spcp.domain.models import Participant
+    with db.session() as session:
+        assert [p.group for p in session.exec(select(Participant)).all()] == ['youth']
