@@ -1,0 +1,263 @@
+"""The ``spcp`` command line, the links it prints and the demo event (no server is started here)."""
+from __future__ import annotations
+
+import ipaddress
+import json
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlmodel import select
+from typer.testing import CliRunner
+
+from spcp import db, links
+from spcp.cli import app
+from spcp.demo import DEMO_EVENT_NAME, ensure_demo
+from spcp.domain.events import rooms_of
+from spcp.domain.models import Event, Room
+from spcp.settings import Settings
+
+SPCP_SCRIPT = Path(sys.executable).with_name('spcp')
+BASE = 'http://192.168.4.1:8080'
+
+
+@pytest.fixture(autouse=True)
+def isolated(tmp_path, monkeypatch):
+    """Each test gets its own data dir and settings; the CLI's env changes and db engine are undone."""
+    data = tmp_path / 'data'
+    monkeypatch.setenv('SPCP_DATA_DIR', str(data))
+    monkeypatch.setenv('SPCP_HOST', '0.0.0.0')
+    monkeypatch.setenv('SPCP_PORT', '8080')
+    monkeypatch.setenv('SPCP_PUBLIC_URL', BASE)  # predictable links, whatever network the test machine is on
+    monkeypatch.delenv('SPCP_DATABASE_URL', raising=False)
+    previous = db._engine
+    yield data
+    if db._engine is not previous and db._engine is not None:
+        db._engine.dispose()
+    db._engine = previous
+
+
+def run(*args: str):
+    return CliRunner().invoke(app, list(args))
+
+
+def events_in(data_dir: Path) -> list[tuple[Event, list[Room]]]:
+    db.configure(f'sqlite:///{data_dir / "spcp.sqlite3"}')
+    with db.session() as session:
+        return [(e, rooms_of(session, e.id)) for e in session.exec(select(Event).order_by(Event.id)).all()]
+
+
+def check_description(info: dict, name: str, rooms: int) -> None:
+    assert info['name'] == name
+    assert info['organizer_url'].startswith(f'{BASE}/organize/{info["event_id"]}?key=')
+    assert len(info['rooms']) == rooms
+    codes = [room['code'] for room in info['rooms']]
+    assert len(set(codes)) == rooms
+    assert len({room['facilitator_url'] for room in info['rooms']}) == rooms
+    for room in info['rooms']:
+        code = room['code']
+        assert len(code) == 6
+        assert room['code_display'] == f'{code[:3]}-{code[3:]}'
+        assert room['join_url'] == f'{BASE}/r/{code}'
+        assert f'/board/{code}?key=' in room['facilitator_url']
+        assert room['facilitator_url'].startswith(BASE)
+
+
+# --- event create -------------------------------------------------------------------------------
+
+def test_event_create_json_is_one_document_and_is_saved(isolated):
+    result = run('event', 'create', '--name', 'Riverside SPCP', '--rooms', '4', '--data-dir', str(isolated),
+                 '--json')
+    assert result.exit_code == 0, result.output
+    info = json.loads(result.stdout)  # the whole of stdout is one JSON document
+    check_description(info, 'Riverside SPCP', 4)
+
+    [(event, rooms)] = events_in(isolated)
+    assert event.id == info['event_id'] and event.name == 'Riverside SPCP'
+    assert info['organizer_url'].endswith(f'?key={event.organizer_key}')
+    assert [r.join_code for r in rooms] == [r['code'] for r in info['rooms']]
+    for room, described in zip(rooms, info['rooms'], strict=True):
+        assert described['facilitator_url'].endswith(f'/board/{room.join_code}?key={room.facilitator_key}')
+        assert room.dots_per_participant == 3  # set up from the default session plan
+
+
+def test_event_create_text_lists_codes_and_links(isolated):
+    result = run('event', 'create', '--name', 'Eastside', '--rooms', '2', '--data-dir', str(isolated))
+    assert result.exit_code == 0, result.output
+    [(event, rooms)] = events_in(isolated)
+    assert 'Eastside' in result.stdout
+    assert f'{BASE}/organize/{event.id}?key={event.organizer_key}' in result.stdout
+    for room in rooms:
+        assert f'{room.join_code[:3]}-{room.join_code[3:]}' in result.stdout
+        assert f'{BASE}/r/{room.join_code}' in result.stdout
+        assert f'{BASE}/board/{room.join_code}?key={room.facilitator_key}' in result.stdout
+
+
+def test_data_dir_flag_wins_over_environment(isolated, tmp_path):
+    other = tmp_path / 'elsewhere'
+    result = run('event', 'create', '--name', 'Elsewhere', '--rooms', '1', '--data-dir', str(other), '--json')
+    assert result.exit_code == 0, result.output
+    assert (other / 'spcp.sqlite3').exists()
+    assert [e.name for e, _ in events_in(other)] == ['Elsewhere']
+
+
+def test_custom_plan_is_used(isolated, tmp_path):
+    plan = Path(__file__).resolve().parent.parent / 'sessions' / 'spcp-one-day.toml'
+    custom = tmp_path / 'plan.toml'
+    custom.write_text(plan.read_text(encoding='utf-8').replace('dots_per_participant = 3',
+                                                               'dots_per_participant = 5'), encoding='utf-8')
+    result = run('event', 'create', '--name', 'Custom', '--rooms', '1', '--plan', str(custom), '--json',
+                 '--data-dir', str(isolated))
+    assert result.exit_code == 0, result.output
+    [(_, [room])] = events_in(isolated)
+    assert room.dots_per_participant == 5
+
+
+@pytest.mark.parametrize(('args', 'words'), [
+    (['--name', 'X', '--rooms', '0'], 'between 1 and 200'),
+    (['--name', 'X', '--rooms', '500'], 'between 1 and 200'),
+    (['--name', 'X', '--rooms', '-3'], 'between 1 and 200'),
+    (['--name', '', '--rooms', '2'], 'needs a name'),
+    (['--name', '   ', '--rooms', '2'], 'needs a name'),
+    (['--name', 'X', '--rooms', '2', '--plan', 'no/such/plan.toml'], 'cannot read session plan'),
+])
+def test_bad_input_is_one_line_and_exit_2(isolated, args, words):
+    result = run('event', 'create', *args, '--data-dir', str(isolated), '--json')
+    assert result.exit_code == 2
+    assert result.stdout == ''
+    assert 'Traceback' not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith('spcp: error:') and words in lines[0], result.stderr
+    assert not (isolated / 'spcp.sqlite3').exists() or events_in(isolated) == []
+
+
+def test_bad_plan_file_is_refused(isolated, tmp_path):
+    bad = tmp_path / 'bad.toml'
+    bad.write_text('this is = = not toml', encoding='utf-8')
+    result = run('event', 'create', '--name', 'X', '--rooms', '2', '--plan', str(bad), '--data-dir', str(isolated))
+    assert result.exit_code == 2
+    assert 'Traceback' not in result.output and 'cannot read session plan' in result.stderr
+
+
+def test_too_long_name_is_refused_by_the_domain(isolated):
+    result = run('event', 'create', '--name', 'x' * 500, '--rooms', '2', '--data-dir', str(isolated))
+    assert result.exit_code == 2
+    assert 'Traceback' not in result.output and result.stderr.startswith('spcp: error:')
+    assert events_in(isolated) == []
+
+
+def test_console_script_event_create_json(isolated):
+    assert SPCP_SCRIPT.exists(), f'console script not installed at {SPCP_SCRIPT}'
+    env = {**os.environ, 'SPCP_PUBLIC_URL': BASE}
+    done = subprocess.run([str(SPCP_SCRIPT), 'event', 'create', '--name', 'Subprocess SPCP', '--rooms', '3',
+                           '--json', '--data-dir', str(isolated)],
+                          capture_output=True, text=True, env=env, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    assert 'Traceback' not in done.stderr
+    info = json.loads(done.stdout)
+    check_description(info, 'Subprocess SPCP', 3)
+    [(event, rooms)] = events_in(isolated)
+    assert event.id == info['event_id'] and len(rooms) == 3
+
+
+def test_console_script_bad_input(isolated):
+    done = subprocess.run([str(SPCP_SCRIPT), 'event', 'create', '--name', 'X', '--rooms', '0',
+                           '--data-dir', str(isolated)],
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 2
+    assert done.stdout == '' and 'Traceback' not in done.stderr
+    assert done.stderr.strip() == 'spcp: error: --rooms must be between 1 and 200 (got 0)'
+
+
+# --- demo -------------------------------------------------------------------------------------------
+
+def test_demo_is_idempotent(isolated):
+    first = run('demo', '--data-dir', str(isolated))
+    second = run('demo', '--data-dir', str(isolated))
+    assert first.exit_code == 0 and second.exit_code == 0, first.output + second.output
+    [(event, rooms)] = events_in(isolated)
+    assert event.name == DEMO_EVENT_NAME
+    assert len(rooms) == 3 and all(r.name.startswith('Room ') for r in rooms)
+    assert first.stdout == second.stdout  # the same event, the same links
+    for room in rooms:
+        assert f'{BASE}/r/{room.join_code}' in first.stdout
+        assert f'{BASE}/board/{room.join_code}?key={room.facilitator_key}' in first.stdout
+
+
+def test_ensure_demo_reuses_the_event(isolated):
+    db.configure(f'sqlite:///{isolated / "spcp.sqlite3"}')
+    with db.session() as session:
+        a = ensure_demo(session)
+        b = ensure_demo(session)
+        assert a.id == b.id
+        assert len(session.exec(select(Event)).all()) == 1
+
+
+def test_cli_help_works():
+    result = run('--help')
+    assert result.exit_code == 0
+    for command in ('serve', 'demo', 'event'):
+        assert command in result.stdout
+
+
+# --- links ------------------------------------------------------------------------------------------
+
+def test_lan_address_is_an_ipv4_address():
+    address = links.lan_address()
+    ip = ipaddress.IPv4Address(address)
+    assert not ip.is_link_local and not ip.is_multicast and not ip.is_unspecified
+
+
+def test_lan_address_sends_nothing(monkeypatch):
+    def refuse(*_args, **_kwargs):
+        raise AssertionError('lan_address must not open a socket')
+
+    monkeypatch.setattr(socket, 'socket', refuse)
+    monkeypatch.setattr(socket, 'create_connection', refuse)
+    ipaddress.IPv4Address(links.lan_address())
+
+
+def test_pick_address_prefers_the_wifi_over_loopback_docker_and_vpn():
+    candidates = [('lo', '127.0.0.1'), ('docker0', '172.17.0.1'), ('tailscale0', '100.101.1.2'),
+                  ('eth1', '169.254.10.3'), ('wlan0', '192.168.43.17'), ('bad', 'not an ip')]
+    assert links.pick_address(candidates) == '192.168.43.17'
+    assert links.pick_address([('en0', '172.20.10.4'), ('utun3', '10.8.0.2')]) == '172.20.10.4'
+    assert links.pick_address([('eth0', '203.0.113.9'), ('lo', '127.0.0.1')]) == '203.0.113.9'
+    assert links.pick_address([('lo', '127.0.0.1'), ('eth0', '169.254.1.1')]) == '127.0.0.1'
+    assert links.pick_address([]) == '127.0.0.1'
+
+
+def _settings(host: str, public_url: str | None = None) -> Settings:
+    return Settings(host=host, port=8081, data_dir=Path('.'), database_url='sqlite://', public_url=public_url)
+
+
+def test_base_url(monkeypatch):
+    monkeypatch.setattr(links, 'lan_address', lambda: '192.168.1.20')
+    assert links.base_url(_settings('0.0.0.0', 'http://spcp.local:9000/')) == 'http://spcp.local:9000'
+    assert links.base_url(_settings('127.0.0.1')) == 'http://127.0.0.1:8081'
+    assert links.base_url(_settings('0.0.0.0')) == 'http://192.168.1.20:8081'
+    assert links.base_url(_settings('10.0.0.5')) == 'http://10.0.0.5:8081'
+
+
+def test_url_builders():
+    assert links.join_url(BASE + '/', 'KMR472') == f'{BASE}/r/KMR472'
+    assert links.facilitator_url(BASE, 'KMR472', 'a-b_c') == f'{BASE}/board/KMR472?key=a-b_c'
+    assert links.organizer_url(BASE, 7, 'k+y') == f'{BASE}/organize/7?key=k%2By'
+
+
+def test_announce_prints_every_event(isolated, capsys):
+    run('event', 'create', '--name', 'First', '--rooms', '1', '--data-dir', str(isolated))
+    run('event', 'create', '--name', 'Second', '--rooms', '2', '--data-dir', str(isolated))
+    capsys.readouterr()
+    db.configure(f'sqlite:///{isolated / "spcp.sqlite3"}')
+    links.announce(_settings('0.0.0.0', BASE))
+    out = capsys.readouterr().out
+    assert 'First' in out and 'Second' in out
+    for event, rooms in events_in(isolated):
+        assert f'{BASE}/organize/{event.id}?key={event.organizer_key}' in out
+        for room in rooms:
+            assert f'{BASE}/r/{room.join_code}' in out
+            assert f'{BASE}/board/{room.join_code}?key={room.facilitator_key}' in out
