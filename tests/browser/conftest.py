@@ -1,0 +1,170 @@
+"""Real-browser fixtures: the app as a subprocess on 127.0.0.1 and Debian's headless Chromium.
+
+The server is started once per test session, exactly as an organizer would: ``spcp event create
+--json`` into a fresh data folder, then ``spcp serve`` on a free port. The tests read the rooms'
+codes and links from that JSON. Playwright's sync API is used from plain (non-async) tests, so it
+never runs inside pytest-asyncio's event loop.
+"""
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path('/usr/bin/chromium')
+CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+                 '--disable-component-update', '--disable-sync', '--no-first-run']
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = PROJECT_ROOT / 'docs' / 'screenshots'   # committed, shown in the README
+ARTIFACTS = PROJECT_ROOT / 'test-artifacts'            # git-ignored: every screenshot, failures, server log
+PHONE = {'width': 390, 'height': 844}
+PROJECTOR = {'width': 1920, 'height': 1080}
+STARTUP_TIMEOUT_S = 30
+# `python -m spcp.cli` would not run anything (the module has no __main__ block): call its entry point
+SPCP = [sys.executable, '-c', 'from spcp.cli import main; main()']
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(('127.0.0.1', 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class Server:
+    base_url: str
+    event: dict
+    log: Path
+    process: subprocess.Popen = field(repr=False)
+
+    @property
+    def rooms(self) -> list[dict]:
+        return self.event['rooms']
+
+
+def _wait_until_up(process: subprocess.Popen, url: str, log: Path) -> None:
+    deadline = time.monotonic() + STARTUP_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f'spcp serve exited with code {process.returncode}:\n{log.read_text(errors="replace")}')
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    pytest.fail(f'spcp serve did not answer on {url} within {STARTUP_TIMEOUT_S} s:\n'
+                f'{log.read_text(errors="replace")}')
+
+
+@pytest.fixture(scope='session')
+def server(tmp_path_factory) -> Iterator[Server]:
+    """``spcp event create --json`` (3 rooms) then ``spcp serve``, both on one fresh data folder."""
+    if not CHROMIUM.exists():
+        pytest.skip(f'{CHROMIUM} is not installed (apt-get install chromium)')
+    data_dir = tmp_path_factory.mktemp('spcp-browser-data')
+    port = free_port()
+    base_url = f'http://127.0.0.1:{port}'
+    # without pytest's variables: NiceGUI would think it runs inside a test (PYTEST_CURRENT_TEST)
+    env = {key: value for key, value in os.environ.items() if not key.startswith(('PYTEST_', 'SPCP_'))}
+    env |= {'SPCP_DATA_DIR': str(data_dir), 'SPCP_HOST': '127.0.0.1', 'SPCP_PORT': str(port),
+           'SPCP_PUBLIC_URL': base_url, 'PYTHONUNBUFFERED': '1'}
+    created = subprocess.run([*SPCP, 'event', 'create', '--name', 'Riverside SPCP', '--rooms', '3', '--json',
+                              '--data-dir', str(data_dir)],
+                             cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert created.returncode == 0, created.stderr
+    event = json.loads(created.stdout)
+
+    log = data_dir / 'server.log'
+    with log.open('w') as log_file:
+        process = subprocess.Popen([*SPCP, 'serve', '--host', '127.0.0.1', '--port', str(port),
+                                    '--data-dir', str(data_dir), '--public-url', base_url],
+                                   cwd=PROJECT_ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT)
+    try:
+        _wait_until_up(process, base_url + '/', log)
+        yield Server(base_url, event, log, process)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+        ARTIFACTS.mkdir(exist_ok=True)
+        shutil.copyfile(log, ARTIFACTS / 'browser-server.log')
+
+
+@pytest.fixture(scope='module')
+def browser(server):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@dataclass
+class Pages:
+    """Opens phones and boards in their own browser contexts (separate cookies: separate people)."""
+    browser: object
+    server: Server
+    contexts: list = field(default_factory=list)
+    dialogs: list[str] = field(default_factory=list)
+    page_errors: list[str] = field(default_factory=list)
+
+    def _open(self, url: str, **context_options):
+        context = self.browser.new_context(**context_options)
+        self.contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(5_000)
+        page.on('dialog', lambda dialog: (self.dialogs.append(dialog.message), dialog.dismiss()))
+        page.on('pageerror', lambda error: self.page_errors.append(str(error)))
+        page.goto(url)
+        return page
+
+    def phone(self, url: str):
+        return self._open(url, viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=1)
+
+    def board(self, room: dict):
+        return self._open(room['facilitator_url'], viewport=PROJECTOR, device_scale_factor=1)
+
+
+@pytest.fixture
+def pages(browser, server, request) -> Iterator[Pages]:
+    from playwright.sync_api import Error as PlaywrightError
+
+    opened = Pages(browser, server)
+    yield opened
+    ARTIFACTS.mkdir(exist_ok=True)
+    for i, context in enumerate(opened.contexts):
+        for page in context.pages:  # the last state of every page, for looking at a failure
+            with contextlib.suppress(PlaywrightError):  # best effort only
+                page.screenshot(path=ARTIFACTS / f'{request.node.name}-{i}.png')
+        context.close()
+
+
+@pytest.fixture
+def shoot() -> Callable[..., Path]:
+    """Save a screenshot for the README (docs/screenshots/) and a copy in test-artifacts/."""
+    def save(page, name: str, **options) -> Path:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.mouse.move(0, 0)  # no hover or focus highlight on the last button pressed
+        page.evaluate('document.activeElement && document.activeElement.blur()')
+        page.screenshot(path=SCREENSHOTS / name, animations='disabled', caret='hide', **options)
+        shutil.copyfile(SCREENSHOTS / name, ARTIFACTS / name)
+        return SCREENSHOTS / name
+    return save
