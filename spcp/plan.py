@@ -30,12 +30,20 @@ def load_plan(path: Path = DEFAULT_PLAN) -> dict:
     if unknown:
         raise PlanError(f'{path}: unknown room settings {sorted(unknown)}')
     for key, value in room.items():
-        if not isinstance(value, int) or value < 1:
+        if not _whole(value):
             raise PlanError(f'{path}: room.{key} must be a whole number of at least 1')
+    for phase in phases:
+        if not _whole(phase.get('minutes', 10)):
+            raise PlanError(f'{path}: phase {phase["id"]}: minutes must be a whole number of at least 1')
     return {
         'name': str(data.get('name', Path(path).stem)),
         'room': room,
         'phases': [{'id': p['id'], 'title': str(p.get('title', p['id'])),
-                    'prompt': str(p.get('prompt', '')), 'minutes': int(p.get('minutes', 10))}
+                    'prompt': str(p.get('prompt', '')), 'minutes': p.get('minutes', 10)}
                    for p in phases],
     }
+
+
+def _whole(value: object) -> bool:
+    """A whole number of at least 1 (TOML's true is not a number, although Python's bool is an int)."""
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 1

@@ -7,6 +7,7 @@ Three roles: a *participant* of one room (proved by the browser's id, given on j
 from __future__ import annotations
 
 import hmac
+import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -41,7 +42,11 @@ def room_by_code(session: Session, code: str) -> Room:
 
 def normalize_code(code: str) -> str:
     """Codes are typed on phones: ignore case, spaces and dashes."""
-    return ''.join(ch for ch in (code or '').upper() if ch.isalnum())[:20]
+    text = unicodedata.normalize('NFKC', code if isinstance(code, str) else '')[:40]
+    # Arabic-Indic, Devanagari... digits count as the digits they are
+    text = ''.join(str(unicodedata.digit(ch)) if ch.isdigit() and unicodedata.digit(ch, None) is not None else ch
+                   for ch in text)
+    return ''.join(ch for ch in text.upper() if ch.isascii() and ch.isalnum())[:20]
 
 
 def facilitator(session: Session, code: str, key: str) -> Actor:

@@ -49,8 +49,35 @@ def set_hidden(session: Session, actor: Actor, room_id: int, card_id: int, hidde
     if card.hidden == hidden:
         return []
     card.hidden = hidden
+    session.flush()
+    voters = _trim_overdrawn(session, room, card) if not hidden else []
     session.commit()
-    return [CardChanged(room_id, card_view(session, card))]
+    changes: list[Change] = [CardChanged(room_id, card_view(session, card))]
+    return changes + [_votes_change(session, room, card.id, p) for p in voters]
+
+
+def _trim_overdrawn(session: Session, room: Room, card: Card) -> list[int]:
+    """A card shown again brings its dots back; whoever re-spent them meanwhile loses the dots
+    on this card that would put them over budget. Returns the participants affected."""
+    affected = []
+    voters = session.exec(select(Vote.participant_id).where(Vote.card_id == card.id).distinct()).all()
+    for participant_id in voters:
+        excess = dots_used(session, participant_id) - room.dots_per_participant
+        if excess > 0:
+            for vote in session.exec(select(Vote).where(Vote.card_id == card.id, Vote.participant_id == participant_id)
+                                     .order_by(col(Vote.id).desc()).limit(excess)).all():
+                session.delete(vote)
+            session.flush()
+            affected.append(participant_id)
+    return affected
+
+
+def _votes_change(session: Session, room: Room, card_id: int, participant_id: int) -> VotesChanged:
+    total = session.exec(select(func.count()).select_from(Vote).where(Vote.card_id == card_id)).one()
+    mine = session.exec(select(func.count()).select_from(Vote).where(
+        Vote.card_id == card_id, Vote.participant_id == participant_id)).one()
+    return VotesChanged(room.id, card_id, total, participant_id, mine,
+                        room.dots_per_participant - dots_used(session, participant_id))
 
 
 def edit(session: Session, actor: Actor, room_id: int, card_id: int, text: str) -> list[Change]:
@@ -87,9 +114,5 @@ def merge(session: Session, actor: Actor, room_id: int, keep_id: int, other_ids:
     view = card_view(session, keep)
     changes: list[Change] = [CardRemoved(room_id, other.id) for other in others]
     changes.append(CardChanged(room_id, view))
-    for participant_id in sorted(voters):
-        mine = session.exec(select(func.count()).select_from(Vote).where(
-            Vote.card_id == keep.id, Vote.participant_id == participant_id)).one()
-        changes.append(VotesChanged(room_id, keep.id, view.votes, participant_id, mine,
-                                    room.dots_per_participant - dots_used(session, participant_id)))
+    changes += [_votes_change(session, room, keep.id, p) for p in sorted(voters)]
     return changes

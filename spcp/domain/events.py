@@ -39,17 +39,23 @@ def create_event(session: Session, name: str, rooms: int, plan: dict,
                  room_names: list[str] | None = None) -> Event:
     """A new event with ``rooms`` breakout rooms, each set up from the session plan."""
     name = clean_text(name, 120)
-    if not isinstance(rooms, int) or not 1 <= rooms <= MAX_ROOMS:
+    if isinstance(rooms, bool) or not isinstance(rooms, int) or not 1 <= rooms <= MAX_ROOMS:
         raise DomainError('An event has between 1 and {max} rooms.', max=MAX_ROOMS)
-    event = Event(name=name, organizer_key=secrets.token_urlsafe(16), plan=plan)
-    session.add(event)
-    session.flush()
-    for i in range(rooms):
-        room_name = room_names[i] if room_names and i < len(room_names) else f'Room {i + 1}'
-        session.add(Room(event_id=event.id, name=clean_text(room_name, 80), join_code=_unique_code(session),
-                         facilitator_key=secrets.token_urlsafe(16), **plan.get('room', {})))
+    # check every name before writing anything, so a refusal leaves no half-made event behind
+    names = [clean_text(room_names[i] if room_names and i < len(room_names) else f'Room {i + 1}', 80)
+             for i in range(rooms)]
+    try:
+        event = Event(name=name, organizer_key=secrets.token_urlsafe(16), plan=plan)
+        session.add(event)
         session.flush()
-    session.commit()
+        for room_name in names:
+            session.add(Room(event_id=event.id, name=room_name, join_code=_unique_code(session),
+                             facilitator_key=secrets.token_urlsafe(16), **plan.get('room', {})))
+            session.flush()
+        session.commit()
+    except Exception:
+        session.rollback()
+        raise
     return event
 
 

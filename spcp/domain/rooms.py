@@ -1,6 +1,7 @@
 """Being in a room: joining, stakeholder groups, phases, the timer, revealing votes."""
 from __future__ import annotations
 
+import math
 from datetime import timedelta
 
 from sqlalchemy.exc import IntegrityError
@@ -82,7 +83,8 @@ def step_phase(session: Session, actor: Actor, room_id: int, forward: bool = Tru
 def set_timer(session: Session, actor: Actor, room_id: int, minutes: float) -> list[Change]:
     """Set the countdown to ``minutes`` without starting it."""
     room = require_facilitator(session, actor, room_id)
-    if not isinstance(minutes, int | float) or not 0 < minutes <= MAX_TIMER_MINUTES:
+    if isinstance(minutes, bool) or not isinstance(minutes, int | float) or not math.isfinite(minutes) \
+            or not 1 <= round(minutes * 60) <= MAX_TIMER_MINUTES * 60:
         raise DomainError('The timer takes between 1 second and {max} minutes.', max=MAX_TIMER_MINUTES)
     room.timer_ends_at, room.timer_remaining_s = None, round(minutes * 60)
     session.commit()

@@ -23,11 +23,9 @@ def _total(session: Session, card_id: int) -> int:
     return session.exec(select(func.count()).select_from(Vote).where(Vote.card_id == card_id)).one()
 
 
-def _open_room(session: Session, actor: Actor, room_id: int) -> Room:
-    room = require_participant(session, actor, room_id)
+def _require_open(room: Room) -> None:
     if not phases.allows(room.phase, 'vote'):
         raise DomainError('Voting is closed right now.')
-    return room
 
 
 def _change(session: Session, room: Room, actor: Actor, card_id: int) -> VotesChanged:
@@ -38,9 +36,10 @@ def _change(session: Session, room: Room, actor: Actor, card_id: int) -> VotesCh
 
 def add_dot(session: Session, actor: Actor, room_id: int, card_id: int, key: str) -> list[Change]:
     """Put one dot on a card. A retry with the same ``key`` counts once."""
-    room = _open_room(session, actor, room_id)
-    if already_done(session, actor, key) is not None:
+    room = require_participant(session, actor, room_id)
+    if already_done(session, actor, key) is not None:  # a retry: report, even if voting closed since
         return [_change(session, room, actor, card_id)]
+    _require_open(room)
     card = room_card(session, room, card_id)
     if card.hidden:
         raise DomainError('That card is no longer there.')
@@ -56,9 +55,10 @@ def add_dot(session: Session, actor: Actor, room_id: int, card_id: int, key: str
 
 def remove_dot(session: Session, actor: Actor, room_id: int, card_id: int, key: str) -> list[Change]:
     """Take one of my dots back from a card while voting is open."""
-    room = _open_room(session, actor, room_id)
+    room = require_participant(session, actor, room_id)
     if already_done(session, actor, key) is not None:
         return [_change(session, room, actor, card_id)]
+    _require_open(room)
     card = room_card(session, room, card_id)
     vote = session.exec(select(Vote).where(Vote.card_id == card.id, Vote.participant_id == actor.participant_id)
                         .order_by(Vote.id.desc())).first()  # type: ignore[union-attr]

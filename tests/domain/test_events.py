@@ -132,8 +132,6 @@ def test_bad_room_counts_refused(session, plan, count):
     assert session.exec(select(Room)).all() == []
 
 
-@pytest.mark.xfail(reason='BUG: spcp/domain/events.py create_event accepts rooms=True (bool is an int) '
-                          'and makes a 1-room event', strict=True)
 def test_boolean_room_count_refused(session, plan):
     with pytest.raises(DomainError):
         create_event(session, 'Bad', True, plan)
@@ -164,9 +162,6 @@ def test_bad_room_name_refused(session, plan):
         create_event(session, 'Named', 2, plan, room_names=['North', '   '])
 
 
-@pytest.mark.xfail(reason='BUG: spcp/domain/events.py create_event flushes the Event and the first rooms before '
-                          'clean_text refuses a later room name, and neither rolls back nor validates first, so the '
-                          'next commit on that session stores a half-made event (1 of 2 rooms)', strict=True)
 def test_refused_event_leaves_nothing_behind(session, plan, new_session):
     with pytest.raises(DomainError):
         create_event(session, 'Half', 2, plan, room_names=['North', '   '])

@@ -75,16 +75,11 @@ def test_bad_room_number_refused(tmp_path, setting, value):
         load_plan(_write(tmp_path, f'[room]\n{setting} = {value}\n' + GOOD_PHASES))
 
 
-@pytest.mark.xfail(reason='BUG: spcp/plan.py load_plan accepts a TOML boolean as a room number '
-                          '(isinstance(True, int)), so top_themes = true loads as 1', strict=True)
 def test_boolean_room_setting_refused(tmp_path):
     with pytest.raises(PlanError):
         load_plan(_write(tmp_path, '[room]\ntop_themes = true\n' + GOOD_PHASES))
 
 
-@pytest.mark.xfail(reason='BUG: spcp/plan.py load_plan does not check phase minutes; minutes = 0 or -5 '
-                          'loads, and minutes = "ten" raises a bare ValueError from int() instead of a PlanError',
-                   strict=True)
 @pytest.mark.parametrize('minutes', ['0', '-5', '"ten"'])
 def test_bad_phase_minutes_refused(tmp_path, minutes):
     text = GOOD_PHASES.replace('minutes = 5', f'minutes = {minutes}', 1)

@@ -236,10 +236,6 @@ def test_timer_limits_accepted(session, room, fac, minutes):
     assert change.timer.remaining_s == round(minutes * 60)
 
 
-@pytest.mark.xfail(reason='BUG: spcp/domain/rooms.py set_timer accepts minutes below one second '
-                          '(e.g. 0.001 -> round(0.06) = 0 s) and stores remaining 0, although its message says '
-                          '"between 1 second and 240 minutes"; start_timer then says "Set the timer first"',
-                   strict=True)
 def test_timer_under_one_second_refused(session, room, fac):
     with pytest.raises(DomainError):
         rooms.set_timer(session, fac, room.id, 0.001)
