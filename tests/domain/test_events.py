@@ -169,3 +169,11 @@ def test_refused_event_leaves_nothing_behind(session, plan, new_session):
     stored = new_session()
     assert [e.name for e in stored.exec(select(Event))] == ['Whole']
     assert [r.name for r in stored.exec(select(Room))] == ['Room 1']
+
+
+def test_codes_typed_with_other_scripts_digits_match():
+    from spcp.domain.access import normalize_code
+    assert normalize_code('KMR-٤٧٢') == 'KMR472'     # Arabic-Indic digits
+    assert normalize_code('kmr ४७२') == 'KMR472'     # Devanagari digits
+    assert normalize_code('ＫＭＲ４７２') == 'KMR472'  # full-width, as some phone keyboards type
+    assert normalize_code(None) == ''  # type: ignore[arg-type]
