@@ -164,6 +164,7 @@ def shoot() -> Callable[..., Path]:
         ARTIFACTS.mkdir(exist_ok=True)
         page.mouse.move(0, 0)  # no hover or focus highlight on the last button pressed
         page.evaluate('document.activeElement && document.activeElement.blur()')
+        page.wait_for_timeout(400)  # Quasar fades the hover highlight out
         page.screenshot(path=SCREENSHOTS / name, animations='disabled', caret='hide', **options)
         shutil.copyfile(SCREENSHOTS / name, ARTIFACTS / name)
         return SCREENSHOTS / name
