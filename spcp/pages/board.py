@@ -64,6 +64,7 @@ class Board:
         self.room_id = view.id
         self.totals = {c.id: c.votes for c in view.cards}
         self.revealed = view.revealed
+        self.timer_view = view.timer
         self.selected: list[int] = []
         self.selected_theme: int | None = None
         self.hidden: dict[int, ui.label] = {}
@@ -96,7 +97,7 @@ class Board:
             self.minutes = ui.number(t('Minutes'), value=self.view.current.minutes, min=1, max=240, step=1) \
                 .props('dense outlined').classes('w-24')
             ui.button(t('Set'), on_click=self.set_timer).props('outline')
-            ui.button(icon='play_arrow', on_click=lambda: self.run(rooms.start_timer)) \
+            ui.button(icon='play_arrow', on_click=self.start_timer) \
                 .props(f'outline aria-label="{t("Start timer")}"')
             ui.button(icon='pause', on_click=lambda: self.run(rooms.stop_timer)) \
                 .props(f'outline aria-label="{t("Pause timer")}"')
@@ -104,8 +105,6 @@ class Board:
             self.reveal_switch = ui.switch(t('Show votes'), value=self.view.revealed,
                                            on_change=lambda e: self.run(rooms.reveal_votes, bool(e.value)))
             ui.button(t('Rank themes'), icon='sort', on_click=lambda: self.run(themes.rank)).props('outline')
-            ui.space()
-            ui.button(t('Present'), icon='slideshow', on_click=self.toggle_present).props('unelevated color=dark')
         with ui.row().classes('controls'):
             self.selection_label = ui.label().classes('font-bold')
             self.theme_name = ui.input(t('Theme name')).props('dense outlined maxlength=80').classes('w-64') \
@@ -119,8 +118,12 @@ class Board:
                 .props('outline color=negative').mark('hide')
             ui.button(t('Show'), icon='visibility', on_click=lambda: self.hide(False)).props('outline').mark('show')
             ui.button(t('Clear'), on_click=self.clear_selection).props('flat')
-            with ui.expansion(t('Hidden cards')).classes('w-full hidden-tray'):
+            with ui.expansion(t('Hidden cards')).classes('hidden-tray'):
                 self.tray = ui.element('div').classes('pool')
+        # outside the controls, so it can also bring them back
+        ui.button(icon='slideshow', on_click=self.toggle_present).classes('present-toggle') \
+            .props(f'round unelevated color=dark aria-label="{t("Present: hide or show the controls")}"') \
+            .tooltip(t('Present: hide or show the controls'))
         self.show_selection()
 
     def build_head(self) -> None:
@@ -257,6 +260,7 @@ class Board:
             self.reveal_switch.set_value(change.revealed)
             self.reload_totals()
         elif isinstance(change, TimerChanged):
+            self.timer_view = change.timer
             show_timer(self.timer, change.timer)
         elif isinstance(change, ParticipantsChanged):
             self.show_people(change.count)
@@ -294,6 +298,13 @@ class Board:
 
     def set_timer(self) -> None:
         self.run(rooms.set_timer, float(self.minutes.value or 0))
+
+    def start_timer(self) -> None:
+        """Play: starts the countdown, first setting it from the minutes field if none is set."""
+        needs_setting = self.timer_view.seconds_left() in (None, 0)
+        if needs_setting and self.run(rooms.set_timer, float(self.minutes.value or 0)) is None:
+            return
+        self.run(rooms.start_timer)
 
     def toggle_present(self) -> None:
         self.root.classes(toggle='present')

@@ -158,14 +158,16 @@ def pages(browser, server, request) -> Iterator[Pages]:
 
 @pytest.fixture
 def shoot() -> Callable[..., Path]:
-    """Save a screenshot for the README (docs/screenshots/) and a copy in test-artifacts/."""
+    """Save a screenshot in test-artifacts/ (git-ignored); with SPCP_UPDATE_SCREENSHOTS=1 also
+    refresh the README's copy in docs/screenshots/, so a plain test run leaves the tree clean."""
     def save(page, name: str, **options) -> Path:
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         ARTIFACTS.mkdir(exist_ok=True)
         page.mouse.move(0, 0)  # no hover or focus highlight on the last button pressed
         page.evaluate('document.activeElement && document.activeElement.blur()')
         page.wait_for_timeout(400)  # Quasar fades the hover highlight out
-        page.screenshot(path=SCREENSHOTS / name, animations='disabled', caret='hide', **options)
-        shutil.copyfile(SCREENSHOTS / name, ARTIFACTS / name)
-        return SCREENSHOTS / name
+        page.screenshot(path=ARTIFACTS / name, animations='disabled', caret='hide', **options)
+        if os.environ.get('SPCP_UPDATE_SCREENSHOTS') == '1':
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(ARTIFACTS / name, SCREENSHOTS / name)
+        return ARTIFACTS / name
     return save
