@@ -222,7 +222,7 @@ class Board:
                 label = ui.label(solution.text).classes('board-solution')
             label.on('click', lambda s=solution.id: self.toggle_solution(s))
             self.solution_items[solution.id] = label
-        label.props['data-count'] = t('{n} endorse', n=solution.endorsements)
+        label.props['data-count'] = t('✓ {n}', n=solution.endorsements)
         label.classes(add='is-hidden' if solution.hidden else '', remove='' if solution.hidden else 'is-hidden')
         label.update()
 

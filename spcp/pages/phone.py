@@ -187,18 +187,19 @@ class PhoneScreen:
             ui.label(t('The facilitator has not grouped any themes yet.')).classes('notice')
         for theme_id in self.view.top_themes_ids:
             theme = themes[theme_id]
-            with ui.column().classes('theme-box') as box:
+            with ui.column().classes('theme-box'):
                 ui.label(theme.name).classes('theme-name').props('role=heading aria-level=2')
                 for card_id in theme.card_ids[:3]:
                     card = self.view.card(card_id)
                     if card:
                         ui.label(card.text).classes('theme-card text-sm')
+                solutions_list = ui.column().classes('w-full gap-2')
                 entry = ui.input(label=t('Your solution'), placeholder=t('A concrete step someone can take')) \
                     .props(f'outlined maxlength={self.view.max_card_length}').classes('w-full').mark('solution-input')
                 ui.button(t('Propose'), icon='lightbulb').classes('big-btn').mark('propose') \
                     .on('click', lambda e, th=theme_id, box=entry: self.propose(th, box, action_key(e.args)),
                         js_handler=CLIENT_KEY_JS)
-            self.solution_boxes[theme_id] = box
+            self.solution_boxes[theme_id] = solutions_list
         for solution in self.view.solutions:
             self.upsert_solution(solution)
 
@@ -216,10 +217,9 @@ class PhoneScreen:
             with box:
                 button = ui.button(solution.text).props('no-caps unelevated color=white text-color=black') \
                     .classes('endorse')
-            button.move(box, target_index=len(box.default_slot.children) - 2)  # above the input
             button.on_click(lambda s=solution.id: self.endorse(s))
             self.solution_items[solution.id] = button
-        button.props['data-count'] = str(solution.endorsements)
+        button.props['data-count'] = t('✓ {n}', n=solution.endorsements)
         mine = solution.author_id == self.actor.participant_id
         endorsed = solution.id in self.view.me.endorsed
         button.props['aria-pressed'] = 'true' if endorsed else 'false'

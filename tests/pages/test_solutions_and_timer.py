@@ -53,10 +53,10 @@ async def test_solutions_are_proposed_and_endorsed_live(create_user, event) -> N
     alice.find('Monthly youth-police football game').click()  # endorse
     await settle()
     solution_on_board = board.find('Monthly youth-police football game').elements.pop()
-    assert solution_on_board.props['data-count'] == '1 endorse'
+    assert solution_on_board.props['data-count'] == '✓ 1'
     bob.find('Monthly youth-police football game').click()    # own solution: refused with a message
     await bob.should_see('This is your own solution: others endorse it.')
-    assert solution_on_board.props['data-count'] == '1 endorse'
+    assert solution_on_board.props['data-count'] == '✓ 1'
 
 
 async def test_merging_duplicates_on_the_board(create_user, event) -> None:
