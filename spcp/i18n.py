@@ -23,6 +23,11 @@ def t(msgid: str, /, **params: object) -> str:
     return text.format(**params) if params else text
 
 
+def tn(one: str, many: str, n: int, /, **params: object) -> str:
+    """Translate a count: ``one`` when ``n`` is 1, else ``many`` (catalogs may hold more forms later)."""
+    return t(one if n == 1 else many, n=n, **params)
+
+
 def set_locale(locale: str) -> None:
     _locale.set(locale if locale in CATALOGS else DEFAULT_LOCALE)
 

@@ -29,7 +29,7 @@ from ..domain.changes import (
 from ..domain.errors import DomainError
 from ..domain.events import format_code
 from ..domain.views import CardView, RoomView, SolutionView, ThemeView, snapshot
-from ..i18n import t
+from ..i18n import t, tn
 from .themed import ThemedCards
 from .widgets import attempt, frame, qr_data_url, show_timer, timer_label
 
@@ -165,7 +165,7 @@ class Board:
             return theme.name
         dots = sum(self.totals.get(c, 0) for c in self.themed.placed if self.themed.placed[c] == theme.id)
         rank = f'#{theme.rank} ' if theme.rank else ''
-        return f'{rank}{theme.name} — {t("{n} dots", n=dots)}'
+        return f'{rank}{theme.name} — {tn("{n} dot", "{n} dots", dots)}'
 
     # ---------- what the room sees ----------
 
@@ -340,7 +340,7 @@ class Board:
 
     def show_selection(self) -> None:
         theme = self.themed.themes.get(self.selected_theme) if self.selected_theme and hasattr(self, 'themed') else None
-        text = t('{n} cards selected', n=len(self.selected))
+        text = tn('{n} card selected', '{n} cards selected', len(self.selected))
         if theme is not None:
             text += ' · ' + t('theme: {name}', name=theme.name)
         self.selection_label.set_text(text)

@@ -22,7 +22,7 @@ from ..domain.changes import (
 )
 from ..domain.errors import DomainError
 from ..domain.views import CardView, RoomView, SolutionView, ThemeView, snapshot
-from ..i18n import t
+from ..i18n import t, tn
 from .themed import ThemedCards
 from .widgets import CLIENT_KEY_JS, action_key, attempt, frame, show_timer, timer_label
 
@@ -113,7 +113,8 @@ class PhoneScreen:
                 self.group_choice()
 
     def show_count(self) -> None:
-        self.room_count.set_text(t('{n} issues in the room so far', n=len(self.room_cards)))
+        n = len(self.room_cards)
+        self.room_count.set_text(tn('{n} issue in the room so far', '{n} issues in the room so far', n))
 
     def submit(self, key: str) -> None:
         text = self.issue_input.value or ''

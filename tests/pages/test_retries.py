@@ -57,4 +57,4 @@ async def test_the_same_submit_event_twice_adds_one_card(create_user, event) -> 
     deliver(phone, button, 'submitkey00001')
     await asyncio.sleep(0.05)
     assert [e.text for e in board.find(marker='board-card').elements] == ['Said once']
-    await phone.should_see('1 issues in the room so far')
+    await phone.should_see('1 issue in the room so far')
