@@ -139,3 +139,7 @@ def main(argv: list[str] | None = None) -> None:
         if hasattr(stream, 'reconfigure'):
             stream.reconfigure(errors='backslashreplace')
     app(args=argv, prog_name='spcp')
+
+
+if __name__ == '__main__':
+    main()

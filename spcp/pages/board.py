@@ -156,15 +156,16 @@ class Board:
 
     def make_theme(self, theme: ThemeView) -> tuple[ui.element, ui.label]:
         with ui.column().classes('board-theme') as box:
-            name = ui.label(theme.name).classes('board-theme-name').props('role=heading aria-level=2')
+            name = ui.label(theme.name).classes('board-theme-name').props('role=heading aria-level=2') \
+                .mark('theme-title')
             name.on('click', lambda th=theme.id: self.toggle_theme(th))
         return box, name
 
     def theme_title(self, theme: ThemeView) -> str:
-        if not self.revealed:
-            return theme.name
-        dots = sum(self.totals.get(c, 0) for c in self.themed.placed if self.themed.placed[c] == theme.id)
         rank = f'#{theme.rank} ' if theme.rank else ''
+        if not self.revealed:
+            return rank + theme.name
+        dots = sum(self.totals.get(c, 0) for c in self.themed.placed if self.themed.placed[c] == theme.id)
         return f'{rank}{theme.name} — {tn("{n} dot", "{n} dots", dots)}'
 
     # ---------- what the room sees ----------

@@ -62,6 +62,11 @@ class ThemedCards:
             with self.themes_area:
                 self.boxes[theme.id] = self.make_theme(theme)
         self.boxes[theme.id][1].set_text(self.theme_title(theme))
+        if theme.rank is not None:  # ranked themes stand in rank order (ranks arrive 1, 2, 3...)
+            box = self.boxes[theme.id][0]
+            siblings = self.themes_area.default_slot.children
+            if siblings.index(box) != min(theme.rank - 1, len(siblings) - 1):
+                box.move(self.themes_area, target_index=min(theme.rank - 1, len(siblings) - 1))
         for card_id in theme.card_ids:
             if card_id in self.cards and self.placed.get(card_id) != theme.id:
                 self.cards[card_id].move(self.boxes[theme.id][0])

@@ -116,3 +116,28 @@ async def test_timer_reaches_phones_and_group_is_saved(create_user, event) -> No
     from spcp.domain.models import Participant
     with db.session() as session:
         assert [p.group for p in session.exec(select(Participant)).all()] == ['youth']
+
+
+async def test_ranking_reorders_theme_boxes_on_the_board(create_user, event) -> None:
+    room = event.rooms[0]
+    alice, bob, board = create_user(), create_user(), create_user()
+    await alice.open(f'/r/{room.code}')
+    await bob.open(f'/r/{room.code}')
+    facilitate(room, rooms.set_phase, 'issues')
+    await settle()
+    await write(alice, 'Few patrols', 'Rude answers')
+    ids = card_ids(room)
+    facilitate(room, themes.group, [ids['Few patrols']], 'Presence')
+    facilitate(room, themes.group, [ids['Rude answers']], 'Respect')
+    facilitate(room, rooms.set_phase, 'vote')
+    await settle()
+    alice.find('Rude answers').click()
+    bob.find('Rude answers').click()
+    await board.open(f'/board/{room.code}?key={room.key}')
+    titles = [e.text for e in board.find(marker='theme-title').elements]
+    assert titles == ['Presence', 'Respect']  # creation order
+    facilitate(room, themes.rank)
+    await settle()
+    area = board.find(marker='theme-title').elements.pop().parent_slot.parent.parent_slot.parent
+    ordered = [box.default_slot.children[0].text for box in area.default_slot.children]
+    assert ordered == ['#1 Respect', '#2 Presence']
