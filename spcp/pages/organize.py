@@ -29,13 +29,14 @@ def organize_page(event_id: int, request: Request, key: str = '') -> None:
             ui.label(error.message).classes('phone-phase')
         return
     base = public_base(request)
+    titles = {p['id']: p['title'] for p in event.plan['phases']}
     with ui.column().classes('board'):
         ui.label(event.name).classes('board-title').props('role=heading aria-level=1')
         for room, people in rows:
             with ui.row().classes('controls text-xl'):
                 ui.label(room.name).classes('font-bold')
                 ui.label(format_code(room.join_code))
-                ui.label(t('Phase: {phase}', phase=t(room.phase)))
+                ui.label(t('Phase: {phase}', phase=t(titles.get(room.phase, room.phase))))
                 ui.label(t('{n} joined', n=people))
                 ui.link(t('Join link'), f'{base}/r/{room.join_code}')
                 ui.link(t('Open board'), f'/board/{room.join_code}?key={key}')
