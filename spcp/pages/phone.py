@@ -53,6 +53,8 @@ class PhoneScreen:
 
     def __init__(self, actor: Actor, view: RoomView) -> None:
         self.actor, self.view = actor, view
+        self.drafts: dict[str, str] = {}          # text being typed survives a rebuild of the phase
+        self.entries: dict[str, ui.input | ui.textarea] = {}
         with ui.column().classes('phone'):
             with ui.column().classes('phone-top'):
                 ui.label(f'{view.event_name} · {view.name}').classes('phone-room')
@@ -71,8 +73,11 @@ class PhoneScreen:
 
     def render(self) -> None:
         self.phase_label.set_text(t(self.view.current.title))
+        self.drafts.update({name: entry.value for name, entry in self.entries.items() if entry.value})
+        self.entries = {}
         self.body.clear()
         self.vote_items: dict[int, tuple[ui.button, ui.button]] = {}
+        self.my_cards: dict[int, ui.label] = {}
         self.my_list = self.themed = self.solution_boxes = None
         with self.body:
             ui.label(t(self.view.current.prompt)).classes('phone-prompt')
@@ -97,6 +102,8 @@ class PhoneScreen:
         self.issue_input = ui.textarea(label=t('Your issue'), placeholder=t('Write one issue, in your own words')) \
             .props(f'outlined autogrow maxlength={self.view.max_card_length} counter').classes('w-full') \
             .mark('issue-input')
+        self.issue_input.value = self.drafts.pop('issue', '')
+        self.entries['issue'] = self.issue_input
         ui.button(t('Add issue'), icon='send').classes('big-btn w-full') \
             .on('click', lambda e: self.submit(action_key(e.args)), js_handler=CLIENT_KEY_JS)
         self.room_count = ui.label().classes('phone-meta')
@@ -104,10 +111,8 @@ class PhoneScreen:
         self.show_count()
         ui.label(t('Your issues')).classes('phone-heading')
         self.my_list = ui.column().classes('w-full gap-2')
-        with self.my_list:
-            for card in self.view.cards:
-                if card.author_id == self.actor.participant_id:
-                    ui.label(card.text).classes('mine')
+        for card in self.view.cards:
+            self.show_mine(card)
         if self.view.me.group is None:
             with ui.expansion(t('Say which group you come from (optional)')).classes('w-full'):
                 self.group_choice()
@@ -197,6 +202,8 @@ class PhoneScreen:
                 solutions_list = ui.column().classes('w-full gap-2')
                 entry = ui.input(label=t('Your solution'), placeholder=t('A concrete step someone can take')) \
                     .props(f'outlined maxlength={self.view.max_card_length}').classes('w-full').mark('solution-input')
+                entry.value = self.drafts.pop(f'solution-{theme_id}', '')
+                self.entries[f'solution-{theme_id}'] = entry
                 ui.button(t('Propose'), icon='lightbulb').classes('big-btn').mark('propose') \
                     .on('click', lambda e, th=theme_id, box=entry: self.propose(th, box, action_key(e.args)),
                         js_handler=CLIENT_KEY_JS)
@@ -275,16 +282,27 @@ class PhoneScreen:
                                                                     | SolutionChanged | CardChanged):
             self.refresh()  # rare facilitator edits to the summary: re-read it
 
+    def show_mine(self, card: CardView) -> None:
+        """Keep the participant's own cards listed as the room sees them (hidden ones leave)."""
+        if card.author_id != self.actor.participant_id or self.my_list is None:
+            return
+        label = self.my_cards.get(card.id)
+        if card.hidden and label is not None:
+            self.my_cards.pop(card.id).delete()
+        elif not card.hidden and label is None:
+            with self.my_list:
+                self.my_cards[card.id] = ui.label(card.text).classes('mine')
+        elif label is not None:
+            label.set_text(card.text)
+
     def apply_issues(self, change: CardChanged | CardRemoved) -> None:
         if isinstance(change, CardRemoved):
             self.room_cards.discard(change.card_id)
-        elif change.card.hidden:
-            self.room_cards.discard(change.card.id)
-        elif change.card.id not in self.room_cards:
-            self.room_cards.add(change.card.id)
-            if change.card.author_id == self.actor.participant_id and self.my_list is not None:
-                with self.my_list:
-                    ui.label(change.card.text).classes('mine')
+            if change.card_id in self.my_cards:
+                self.my_cards.pop(change.card_id).delete()
+        else:
+            (self.room_cards.discard if change.card.hidden else self.room_cards.add)(change.card.id)
+            self.show_mine(change.card)
         self.show_count()
 
     def apply_vote(self, change: CardChanged | CardRemoved | VotesChanged) -> None:

@@ -141,3 +141,23 @@ async def test_ranking_reorders_theme_boxes_on_the_board(create_user, event) -> 
     area = board.find(marker='theme-title').elements.pop().parent_slot.parent.parent_slot.parent
     ordered = [box.default_slot.children[0].text for box in area.default_slot.children]
     assert ordered == ['#1 Respect', '#2 Presence']
+
+
+async def test_typing_survives_a_rebuild_and_own_hidden_cards_leave_the_list(create_user, event) -> None:
+    room = event.rooms[0]
+    phone = create_user()
+    await phone.open(f'/r/{room.code}')
+    facilitate(room, rooms.set_phase, 'issues')
+    await settle()
+    await write(phone, 'Mine to hide')
+    phone.find(marker='issue-input').type('Half-written thought')
+    facilitate(room, cards.set_hidden, card_ids(room)['Mine to hide'], True)
+    await settle()
+    await phone.should_not_see('Mine to hide')
+    facilitate(room, cards.set_hidden, card_ids(room)['Mine to hide'], False)
+    await settle()
+    assert [e.text for e in phone.find('Mine to hide').elements] == ['Mine to hide']  # listed once
+    facilitate(room, rooms.set_phase, 'vote')
+    facilitate(room, rooms.set_phase, 'issues')  # a phase rebuild: the draft is still there
+    await settle()
+    assert phone.find(marker='issue-input').elements.pop().value == 'Half-written thought'
