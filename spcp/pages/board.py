@@ -177,7 +177,9 @@ class Board:
         self.root.classes(add='welcome' if self.view.phase == phases.WELCOME else '',
                           remove='' if self.view.phase == phases.WELCOME else 'welcome')
         self.phase_select.set_value(self.view.phase)
-        self.minutes.set_value(current.minutes)
+        if getattr(self, 'shown_phase', None) != self.view.phase:  # keep minutes the facilitator typed
+            self.minutes.set_value(current.minutes)
+            self.shown_phase = self.view.phase
         self.build_solutions()
 
     def show_people(self, n: int) -> None:
