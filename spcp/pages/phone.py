@@ -60,7 +60,7 @@ class PhoneScreen:
                 ui.label(f'{view.event_name} · {view.name}').classes('phone-room')
                 self.phase_label = ui.label().classes('phone-phase').props('role=heading aria-level=1')
                 self.timer = timer_label(view.timer, 'phone-meta').mark('timer')
-            self.body = ui.column().classes('phone-section').props('aria-live=polite')
+            self.body = ui.column().classes('phone-section')
         self.render()
         live.subscribe(view.id, self.apply)
 
