@@ -1,6 +1,7 @@
 """Page tests with NiceGUI's simulated users: each test gets its own data folder and event."""
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 
 import pytest
@@ -54,3 +55,32 @@ def facilitate(room: RoomInfo, action, *args):
     changes = result[1] if isinstance(result, tuple) else result
     live.publish(changes)
     return result
+
+
+async def settle() -> None:
+    """Let the live seam's handlers run (emit does not wait for them)."""
+    await asyncio.sleep(0.05)
+
+
+async def write(phone, *texts: str) -> None:
+    """A phone writes issues, one after the other."""
+    for text in texts:
+        phone.find(marker='issue-input').type(text)
+        phone.find('Add issue').click()
+
+
+def card_ids(room: RoomInfo) -> dict[str, int]:
+    """Card text -> id, read from the database."""
+    from sqlmodel import select
+
+    from spcp.domain.models import Card
+    with db.session() as session:
+        return {c.text: c.id for c in session.exec(select(Card).where(Card.room_id == room.id)).all()}
+
+
+def theme_ids(room: RoomInfo) -> list[int]:
+    from sqlmodel import select
+
+    from spcp.domain.models import Theme
+    with db.session() as session:
+        return list(session.exec(select(Theme.id).where(Theme.room_id == room.id)).all())

@@ -2,12 +2,10 @@
 (Measured: four elements a card collapsed at 600 participants; see shared/MEASURED.md.)"""
 from __future__ import annotations
 
-import asyncio
-
 from spcp import db, live
 from spcp.domain import cards, rooms
 
-from .conftest import facilitate
+from .conftest import facilitate, settle
 
 
 async def test_one_element_per_card_on_the_board_two_on_a_voting_phone(create_user, event) -> None:
@@ -18,9 +16,9 @@ async def test_one_element_per_card_on_the_board_two_on_a_voting_phone(create_us
     await voter.open(f'/r/{room.code}')
     await board.open(f'/board/{room.code}?key={room.key}')
     facilitate(room, rooms.set_phase, 'issues')
-    await asyncio.sleep(0.05)
+    await settle()
     facilitate(room, rooms.set_phase, 'vote')
-    await asyncio.sleep(0.05)
+    await settle()
     await voter.should_see('Dots left: 3 of 3')
     board_before, voter_before = len(board.client.elements), len(voter.client.elements)
 
@@ -40,7 +38,7 @@ async def test_one_element_per_card_on_the_board_two_on_a_voting_phone(create_us
             live.publish(changes)
         room_row.phase = 'vote'
         session.commit()
-    await asyncio.sleep(0.05)
+    await settle()
 
     assert len(board.client.elements) - board_before == 10
     assert len(voter.client.elements) - voter_before == 20

@@ -2,14 +2,12 @@
 the browser's key travels with the event and the domain keeps a receipt of it."""
 from __future__ import annotations
 
-import asyncio
-
 from nicegui import events
 from nicegui.testing import User
 
 from spcp.domain import rooms
 
-from .conftest import facilitate
+from .conftest import facilitate, settle
 
 
 def deliver(user: User, element, args: str) -> None:
@@ -26,7 +24,7 @@ async def test_the_same_vote_event_twice_counts_once(create_user, event) -> None
     phone, writer = create_user(), create_user()
     await writer.open(f'/r/{room.code}')
     facilitate(room, rooms.set_phase, 'issues')
-    await asyncio.sleep(0.05)
+    await settle()
     writer.find(marker='issue-input').type('One issue')
     writer.find('Add issue').click()
     facilitate(room, rooms.set_phase, 'vote')
@@ -48,13 +46,13 @@ async def test_the_same_submit_event_twice_adds_one_card(create_user, event) -> 
     phone, board = create_user(), create_user()
     await phone.open(f'/r/{room.code}')
     facilitate(room, rooms.set_phase, 'issues')
-    await asyncio.sleep(0.05)
+    await settle()
     await board.open(f'/board/{room.code}?key={room.key}')
     phone.find(marker='issue-input').type('Said once')
     button = phone.find('Add issue').elements.pop()
     deliver(phone, button, 'submitkey00001')
     phone.find(marker='issue-input').type('Said once')  # the page still had the text when the retry came
     deliver(phone, button, 'submitkey00001')
-    await asyncio.sleep(0.05)
+    await settle()
     assert [e.text for e in board.find(marker='board-card').elements] == ['Said once']
     await phone.should_see('1 issue in the room so far')

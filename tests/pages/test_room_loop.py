@@ -1,18 +1,12 @@
 """The room loop with simulated phones and a board: live propagation, isolation, reload."""
 from __future__ import annotations
 
-import asyncio
-
 from nicegui import ui
 from nicegui.testing import User
 
 from spcp.domain import rooms, themes
 
-from .conftest import facilitate
-
-
-async def settle() -> None:
-    await asyncio.sleep(0.05)  # let the live seam's handlers run
+from .conftest import facilitate, settle, theme_ids, write
 
 
 async def test_home_page_joins_by_typed_code(user: User, event) -> None:
@@ -81,9 +75,7 @@ async def test_voting_limits_and_reload_keeps_identity_and_dots(create_user, eve
     await other.open(f'/r/{room.code}')
     facilitate(room, rooms.set_phase, 'issues')
     await settle()
-    for text in ('Card one', 'Card two', 'Card three', 'Card four'):
-        other.find(marker='issue-input').type(text)
-        other.find('Add issue').click()
+    await write(other, 'Card one', 'Card two', 'Card three', 'Card four')
     facilitate(room, rooms.set_phase, 'vote')
     await settle()
     await phone.should_see('Dots left: 3 of 3')
@@ -119,9 +111,7 @@ async def test_themes_reach_phones_and_hidden_cards_disappear(create_user, event
     await phone.open(f'/r/{room.code}')
     facilitate(room, rooms.set_phase, 'issues')
     await settle()
-    for text in ('No interpreters', 'Slow response at night', 'Abusive words here'):
-        phone.find(marker='issue-input').type(text)
-        phone.find('Add issue').click()
+    await write(phone, 'No interpreters', 'Slow response at night', 'Abusive words here')
     await board.open(f'/board/{room.code}?key={room.key}')
     facilitate(room, rooms.set_phase, 'themes')
     await settle()
@@ -149,16 +139,7 @@ async def test_themes_reach_phones_and_hidden_cards_disappear(create_user, event
     await settle()
     await phone.should_see('Abusive words here')
 
-    tid = next(t for t in _theme_ids(room))
+    tid = theme_ids(room)[0]
     facilitate(room, themes.rename, tid, 'Reaching the police')
     await settle()
     await phone.should_see('Reaching the police')
-
-
-def _theme_ids(room):
-    from sqlmodel import select
-
-    from spcp import db
-    from spcp.domain.models import Theme
-    with db.session() as session:
-        return list(session.exec(select(Theme.id).where(Theme.room_id == room.id)).all())

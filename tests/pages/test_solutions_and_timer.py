@@ -1,32 +1,9 @@
 """Solutions, endorsements, merging and the timer, with simulated phones and a board."""
 from __future__ import annotations
 
-import asyncio
-
-from nicegui.testing import User
-
 from spcp.domain import cards, rooms, themes
 
-from .conftest import facilitate
-
-
-async def settle() -> None:
-    await asyncio.sleep(0.05)
-
-
-async def write(phone: User, *texts: str) -> None:
-    for text in texts:
-        phone.find(marker='issue-input').type(text)
-        phone.find('Add issue').click()
-
-
-def card_ids(room) -> dict[str, int]:
-    from sqlmodel import select
-
-    from spcp import db
-    from spcp.domain.models import Card
-    with db.session() as session:
-        return {c.text: c.id for c in session.exec(select(Card).where(Card.room_id == room.id)).all()}
+from .conftest import card_ids, facilitate, settle, write
 
 
 async def test_solutions_are_proposed_and_endorsed_live(create_user, event) -> None:
