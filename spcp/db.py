@@ -50,6 +50,8 @@ def configure(url: str) -> Engine:
     """Point the app at a database (called once at start-up, and by tests)."""
     global _engine  # noqa: PLW0603
     if _engine is not None:
+        if str(_engine.url) == url:  # `spcp serve` opens it, then server.start() asks again
+            return _engine
         _engine.dispose()
     _engine = make_engine(url)
     return _engine

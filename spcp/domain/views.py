@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
@@ -206,6 +205,3 @@ def snapshot(session: Session, actor: Actor, room_id: int) -> RoomView:
         max_card_length=room.max_card_length, top_themes=room.top_themes,
         cards=cards, themes=themes, solutions=solutions, top_themes_ids=tuple(top_themes(session, room)), me=me)
 
-
-def now_epoch() -> float:
-    return datetime.now(UTC).timestamp()

@@ -394,10 +394,9 @@ class Board:
             ui.notify(t('Hidden from the room. Open "Hidden cards" to show it again.'), position='top')
 
     def toggle_solution(self, solution_id: int) -> None:
-        current = next((s for s in self.view.solutions if s.id == solution_id), None)
+        """Click a solution to hide it from the room; click again to show it."""
         label = self.solution_items.get(solution_id)
-        hidden = label is not None and 'is-hidden' in label.classes
-        if current is not None or label is not None:
-            self.run(solutions.set_hidden, solution_id, not hidden)
+        if label is not None:
+            self.run(solutions.set_hidden, solution_id, 'is-hidden' not in label.classes)
 
 

@@ -35,6 +35,13 @@ async def test_solutions_are_proposed_and_endorsed_live(create_user, event) -> N
     await bob.should_see('This is your own solution: others endorse it.')
     assert solution_on_board.props['data-count'] == '✓ 1'
 
+    board.find('Monthly youth-police football game').click()  # the facilitator hides it...
+    await settle()
+    await alice.should_not_see('Monthly youth-police football game')
+    board.find('Monthly youth-police football game').click()  # ...and shows it again
+    await settle()
+    await alice.should_see('Monthly youth-police football game')
+
 
 async def test_merging_duplicates_on_the_board(create_user, event) -> None:
     room = event.rooms[0]
