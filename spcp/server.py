@@ -32,6 +32,8 @@ def build() -> None:
     from spcp.pages import board, home, organize, phone  # noqa: F401
     from spcp.pages.widgets import error_page
     app.on_page_exception(error_page)
+    from spcp import socket_guard
+    socket_guard.install()  # a socket may only send events as its own client
 
 
 def start(cfg: Settings | None = None, *, announce: bool = True) -> None:

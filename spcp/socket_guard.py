@@ -1,0 +1,224 @@
+"""NiceGUI's socket.io handlers, re-registered so a socket can only speak for its own browser tab.
+
+NiceGUI 3.18's handlers for ``event``, ``javascript_response``, ``ack`` and ``log`` look the client up
+by the ``client_id`` written inside each message and never compare it with the socket that sent it:
+a phone that learns another tab's client id (the board's, a neighbour's) could click as that tab.
+The handshake already puts every socket into a socket.io room named after its client id
+(``sio.enter_room(sid, client.id)``), so here a message is only accepted when its ``client_id`` is
+one of the sending socket's rooms. Anything else is dropped.
+
+A malformed message (not one dict, missing keys, wrong types, args that are not JSON) used to raise
+inside the handler: one traceback in the log per message, which lets any phone flood the log.
+Both kinds of drop are now counted and logged as one warning line per source per minute.
+
+Everything else mirrors NiceGUI 3.18's ``nicegui/nicegui.py`` and ``Client.handle_event`` line for
+line. That is why ``pyproject.toml`` pins NiceGUI to ``>=3.18,<3.19``: these handlers copy private
+behaviour (``Element._handle_event``, ``_event_listeners``, ``outbox.prune_history``), so every
+NiceGUI upgrade must re-read those functions and update this copy.
+"""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from nicegui import core, json
+from nicegui.client import Client
+from nicegui.javascript_request import JavaScriptRequest
+
+log = logging.getLogger(__name__)
+
+NICEGUI_MINOR = '3.18'  # the version whose handlers are mirrored below
+LOG_EVERY_S = 60.0      # at most one warning line per source (client or socket) per minute
+MAX_SOURCES = 200       # beyond this many noisy sources per minute, the rest are counted together
+OTHERS = 'other sockets'
+LOG_LEVELS = {'debug', 'info', 'warning', 'error'}
+
+
+class Malformed(ValueError):
+    """A message that does not have the shape NiceGUI's browser code sends."""
+
+
+class Forged(ValueError):
+    """A message naming a client that the sending socket did not handshake as."""
+
+
+@dataclass
+class _Tally:
+    logged_at: float
+    pending: int = 0
+
+
+class DropLog:
+    """Counts dropped messages per (kind, source); logs the first at once, the rest once a minute."""
+
+    def __init__(self, every_s: float = LOG_EVERY_S, max_sources: int = MAX_SOURCES) -> None:
+        self.every_s, self.max_sources = every_s, max_sources
+        self._tallies: dict[tuple[str, str], _Tally] = {}
+
+    def drop(self, kind: str, source: str, detail: str = '') -> None:
+        if (kind, source) not in self._tallies and len(self._tallies) >= self.max_sources:
+            source, detail = OTHERS, ''  # bounded memory and log lines under a flood from many sockets
+        key, now = (kind, source), time.monotonic()
+        tally = self._tallies.get(key)
+        if tally is None:
+            self._tallies[key] = _Tally(logged_at=now)
+            self._write(kind, source, 1, detail)
+            self._schedule_flush(key, self.every_s)
+        elif now - tally.logged_at >= self.every_s:  # no loop to flush with (e.g. tests): log lazily
+            self._write(kind, source, tally.pending + 1, detail)
+            tally.logged_at, tally.pending = now, 0
+        else:
+            tally.pending += 1
+
+    def flush(self, key: tuple[str, str]) -> None:
+        """End of a source's minute: report what was counted since its last line, or forget it."""
+        tally = self._tallies.get(key)
+        if tally is None:
+            return
+        wait = tally.logged_at + self.every_s - time.monotonic()
+        if wait > 0:  # drop() logged lazily in between: its minute ends later
+            self._schedule_flush(key, wait)
+        elif tally.pending == 0:
+            del self._tallies[key]
+        else:
+            self._write(*key, tally.pending, '')
+            tally.logged_at, tally.pending = time.monotonic(), 0
+            self._schedule_flush(key, self.every_s)
+
+    def _schedule_flush(self, key: tuple[str, str], delay: float) -> None:
+        with contextlib.suppress(RuntimeError):  # outside the event loop the lazy branch in drop() reports
+            asyncio.get_running_loop().call_later(delay, self.flush, key)
+
+    @staticmethod
+    def _write(kind: str, source: str, count: int, detail: str) -> None:
+        plural = '' if count == 1 else 's'
+        log.warning('dropped %d %s%s from %s%s', count, kind, plural, source, f' ({detail})' if detail else '')
+
+
+drops = DropLog()
+
+
+# ---------- who sent it ----------
+
+def _is_test_sid(sid: str) -> bool:
+    """NiceGUI's ``User`` fixture handshakes with made-up ``test-`` sids that join no room; a real
+    socket's sid is made by the server and is connected, so it cannot take this path."""
+    return sid.startswith('test-') and not core.sio.manager.is_connected(sid, '/')
+
+
+def _own_clients(sid: str) -> list[str]:
+    return [room for room in core.sio.rooms(sid) if room != sid]
+
+
+def _source(sid: str) -> str:
+    """The sender as a log line names it: its own client if it has one, else its socket; and its address."""
+    clients = [room for room in _own_clients(sid) if room in Client.instances]
+    name = f'client {clients[0]}' if clients else f'socket {sid}'
+    scope = (core.sio.get_environ(sid) or {}).get('asgi.scope', {})
+    address = (scope.get('client') or ('',))[0]
+    return f'{name} at {address}' if address else name
+
+
+def _authorized_client_id(sid: str, msg: Any) -> str:
+    """The message's client id, if the sending socket handshook as that client."""
+    if not isinstance(msg, dict) or not isinstance(msg.get('client_id'), str):
+        raise Malformed('no client_id')
+    client_id = msg['client_id']
+    if _is_test_sid(sid) or client_id in _own_clients(sid):
+        return client_id
+    raise Forged(client_id)
+
+
+def _guarded(kind: str, handler: Callable[[str, Any], None]) -> Callable[..., None]:
+    """Accept exactly one payload; turn a malformed or forged one into a counted, throttled drop."""
+    def on_message(sid: str, *payload: Any) -> None:
+        try:
+            if len(payload) != 1:
+                raise Malformed(f'{len(payload)} payloads')
+            handler(sid, payload[0])
+        except Malformed:
+            drops.drop(f'malformed {kind}', _source(sid))
+        except Forged as forged:
+            drops.drop(f'forged {kind}', _source(sid), f'claimed client {str(forged)[:64]}')
+    on_message.__name__ = f'guarded_{kind}'
+    return on_message
+
+
+# ---------- the four handlers (mirroring nicegui/nicegui.py of NiceGUI 3.18) ----------
+
+def _parse_args(raw: Any) -> Any:
+    """``Client.handle_event``'s argument decoding, refusing what would raise there."""
+    if not isinstance(raw, list):
+        raise Malformed('args is not a list')
+    try:
+        args = [None if arg is None else json.loads(_str(arg)) for arg in raw]
+    except (ValueError, TypeError, RecursionError) as error:
+        raise Malformed('args are not JSON') from error
+    return args[0] if len(args) == 1 else args
+
+
+def _str(value: Any) -> str:
+    if not isinstance(value, str):
+        raise Malformed('not a string')
+    return value
+
+
+def on_event(sid: str, msg: Any) -> None:
+    client_id = _authorized_client_id(sid, msg)
+    element_id, listener_id = msg.get('id'), msg.get('listener_id')
+    if not isinstance(element_id, int) or isinstance(element_id, bool) or not isinstance(listener_id, str):
+        raise Malformed('id or listener_id')
+    client = Client.instances.get(client_id)
+    if not client or not client.has_socket_connection:
+        return
+    with client:  # Client.handle_event, with its KeyError/JSON errors turned into drops
+        sender = client.elements.get(element_id)
+        if sender is not None and not sender.is_ignoring_events:
+            if listener_id not in sender._event_listeners:  # noqa: SLF001 (mirrors Element._handle_event)
+                raise Malformed('unknown listener')
+            msg['args'] = _parse_args(msg.get('args', []))
+            sender._handle_event(msg)  # noqa: SLF001
+
+
+def on_javascript_response(sid: str, msg: Any) -> None:
+    client_id = _authorized_client_id(sid, msg)
+    if not isinstance(msg.get('request_id'), str):
+        raise Malformed('request_id')
+    if Client.instances.get(client_id):
+        JavaScriptRequest.resolve(msg['request_id'], msg.get('result'))  # = Client.handle_javascript_response
+
+
+def on_ack(sid: str, msg: Any) -> None:
+    client_id = _authorized_client_id(sid, msg)
+    next_id = msg.get('next_message_id')
+    if not isinstance(next_id, int | float) or isinstance(next_id, bool):
+        raise Malformed('next_message_id')
+    if client := Client.instances.get(client_id):
+        client.outbox.prune_history(next_id)
+
+
+def on_log(sid: str, msg: Any) -> None:
+    client_id = _authorized_client_id(sid, msg)
+    if not isinstance(msg.get('level'), str) or msg['level'] not in LOG_LEVELS:
+        raise Malformed('level')
+    if client := Client.instances.get(client_id):
+        client.handle_log_message(msg)
+
+
+HANDLERS: dict[str, Callable[[str, Any], None]] = {
+    'event': on_event,
+    'javascript_response': on_javascript_response,
+    'ack': on_ack,
+    'log': on_log,
+}
+
+
+def install() -> None:
+    """Replace NiceGUI's four message handlers (``sio.on(name, handler=...)`` overwrites the entry)."""
+    for name, handler in HANDLERS.items():
+        core.sio.on(name, handler=_guarded(name, handler))
