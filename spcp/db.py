@@ -1,49 +1,152 @@
-"""The one place that opens database connections.
+"""The one place that opens database connections and brings the schema up to date.
 
 SQLite is the zero-set-up default. Every connection gets WAL (readers never block the writer),
 ``synchronous=FULL`` (an acknowledged vote survives a power cut on a laptop running on battery)
 and a busy timeout (a second writer waits instead of failing). Domain functions commit before they
 return, so a page only tells a phone "done" after the data is on disk.
+
+The schema is Alembic's (``spcp/migrations``): opening a database upgrades it to the newest
+revision, so an event file from an earlier version opens in this one. A file already at the newest
+revision costs one version read.
 """
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
 
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import event as sa_event
-from sqlalchemy.engine import Engine
-from sqlmodel import Session, SQLModel, create_engine
+from sqlalchemy import inspect
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.pool import NullPool
+from sqlmodel import Session, create_engine
 
 from .domain import models  # noqa: F401  (registers the tables on SQLModel.metadata)
 
 BUSY_TIMEOUT_MS = 5000
+MIGRATIONS = Path(__file__).with_name('migrations')
+# the schema create_all made before migrations existed: such files are stamped with it, not re-created
+BASELINE = '0001_baseline'
 
 _engine: Engine | None = None
 
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:
+def _sqlite_pragmas(dbapi_connection, _record, foreign_keys: bool = True) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute('PRAGMA journal_mode=WAL')
     cursor.execute('PRAGMA synchronous=FULL')
     cursor.execute(f'PRAGMA busy_timeout={BUSY_TIMEOUT_MS}')
-    cursor.execute('PRAGMA foreign_keys=ON')
+    cursor.execute(f'PRAGMA foreign_keys={"ON" if foreign_keys else "OFF"}')
     cursor.close()
 
 
+def _sqlite_connect_args() -> dict:
+    return {'check_same_thread': False, 'timeout': BUSY_TIMEOUT_MS / 1000}
+
+
+def _is_sqlite_file(engine: Engine) -> bool:
+    return engine.dialect.name == 'sqlite' and engine.url.database not in (None, '', ':memory:')
+
+
 def make_engine(url: str) -> Engine:
-    """Create an engine for ``url``; SQLite files get their folder and their pragmas."""
+    """Create an engine for ``url``; SQLite files get their folder and their pragmas. The schema is
+    brought to the newest revision before the engine is returned."""
     if url.startswith('sqlite'):
         path = url.split(':///', 1)[-1]
         if path and path != ':memory:':
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={'check_same_thread': False,
-                                                  'timeout': BUSY_TIMEOUT_MS / 1000})
+        engine = create_engine(url, connect_args=_sqlite_connect_args())
         sa_event.listen(engine, 'connect', _sqlite_pragmas)
     else:
         engine = create_engine(url, pool_pre_ping=True)
-    SQLModel.metadata.create_all(engine)
+    upgrade_to_head(engine)
     return engine
+
+
+@cache
+def _scripts() -> ScriptDirectory:
+    """The revision files, read once per process."""
+    return ScriptDirectory(str(MIGRATIONS))
+
+
+def head_revision() -> str:
+    return _scripts().get_current_head()
+
+
+def migration_config(connection: Connection) -> Config:
+    """Alembic's configuration, made in code: env.py runs on ``connection`` and on nothing else."""
+    config = Config()
+    config.set_main_option('script_location', str(MIGRATIONS))
+    config.attributes['connection'] = connection
+    return config
+
+
+def current_revision(connection: Connection) -> str | None:
+    return MigrationContext.configure(connection).get_current_revision()
+
+
+def upgrade_to_head(engine: Engine) -> None:
+    """Bring the database behind ``engine`` to the newest revision; a no-op (one read) when it is."""
+    with engine.connect() as connection:
+        current = current_revision(connection)
+    if current == head_revision():
+        return
+    known = {script.revision for script in _scripts().walk_revisions()}
+    if current is not None and current not in known:
+        raise RuntimeError(f'{engine.url.database} was written by a newer SPCP Live (schema {current}, '
+                           f'this version knows up to {head_revision()}): open it with that version')
+    with _one_transaction(engine) as connection:
+        _upgrade(connection)
+
+
+def _upgrade(connection: Connection) -> None:
+    # read again under the write lock: another process may have upgraded the file meanwhile
+    config = migration_config(connection)
+    if current_revision(connection) is None and inspect(connection).has_table('event'):
+        command.stamp(config, BASELINE)  # made by create_all before there were migrations
+    dangling_before = _dangling_references(connection)
+    command.upgrade(config, 'head')
+    # foreign keys are off while tables are copied (SQLite's ALTER): check none was broken
+    dangling = _dangling_references(connection) - dangling_before
+    if dangling:
+        raise RuntimeError(f'the schema upgrade left rows pointing at nothing: {sorted(dangling)[:5]}')
+
+
+def _dangling_references(connection: Connection) -> set[tuple]:
+    if connection.dialect.name != 'sqlite':
+        return set()  # other databases enforce foreign keys during the migration itself
+    return {tuple(row) for row in connection.exec_driver_sql('PRAGMA foreign_key_check')}
+
+
+@contextmanager
+def _one_transaction(engine: Engine) -> Iterator[Connection]:
+    """A connection inside the one transaction a whole upgrade runs in: the file is either upgraded
+    or untouched. For an SQLite file that is a separate connection which takes the write lock at
+    BEGIN (a second process opening the same file waits, then finds it upgraded) and has foreign
+    keys off, as SQLite's procedure for copying a table asks; pysqlite would otherwise commit
+    DDL on its own."""
+    if not _is_sqlite_file(engine):
+        with engine.begin() as connection:
+            yield connection
+        return
+    locked = create_engine(engine.url, poolclass=NullPool, connect_args=_sqlite_connect_args())
+    sa_event.listen(locked, 'connect', _migration_connection)
+    sa_event.listen(locked, 'begin', lambda connection: connection.exec_driver_sql('BEGIN IMMEDIATE'))
+    try:
+        with locked.begin() as connection:
+            yield connection
+    finally:
+        locked.dispose()
+
+
+def _migration_connection(dbapi_connection, record) -> None:
+    dbapi_connection.isolation_level = None  # SQLAlchemy's begin event emits BEGIN, not pysqlite
+    _sqlite_pragmas(dbapi_connection, record, foreign_keys=False)
 
 
 def configure(url: str) -> Engine:

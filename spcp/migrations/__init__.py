@@ -1,0 +1,1 @@
+"""Alembic schema migrations; ``spcp.db.make_engine`` runs them, there is no alembic.ini."""
