@@ -3,10 +3,16 @@
 Three roles: a *participant* of one room (proved by the browser's id, given on joining), the
 *facilitator* of one room (proved by the room's facilitator key) and the *organizer* of an event
 (proved by the event's organizer key), who may also facilitate any room of the event.
+
+A staff actor carries a *proof*: a fingerprint of the key it signed in with (never the key).
+Every staff action checks that the proof still matches the room's or event's key, so rotating a
+key signs the old link out everywhere, on the next action or page load.
 """
 from __future__ import annotations
 
+import hashlib
 import hmac
+import secrets
 import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
@@ -17,6 +23,8 @@ from .errors import NotAllowed, NotFound
 from .models import Event, Receipt, Room
 
 MAX_KEY_LENGTH = 64
+INVALID_FACILITATOR_LINK = 'This facilitator link is not valid. Ask the organizer for the right link.'
+INVALID_ORGANIZER_LINK = 'This organizer link is not valid.'
 
 
 class Role(StrEnum):
@@ -31,6 +39,21 @@ class Actor:
     event_id: int
     room_id: int | None = None         # None for an organizer: all rooms of the event
     participant_id: int | None = None  # only for a participant
+    proof: str | None = None           # staff only: fingerprint of the key signed in with
+
+
+def fingerprint(key: str) -> str:
+    """What a signed-in browser keeps instead of the key: enough to check it, useless to sign in with."""
+    return hashlib.sha256(f'spcp-key:{key}'.encode()).hexdigest()[:32]
+
+
+def _same(a: str | None, b: str | None) -> bool:
+    return bool(a) and bool(b) and hmac.compare_digest(a.encode(), b.encode())
+
+
+def new_key() -> str:
+    """A facilitator or organizer key: 128 bits, URL-safe."""
+    return secrets.token_urlsafe(16)
 
 
 def room_by_code(session: Session, code: str) -> Room:
@@ -51,20 +74,52 @@ def normalize_code(code: str) -> str:
 
 def facilitator(session: Session, code: str, key: str) -> Actor:
     """The facilitator of the room with ``code``, if ``key`` is its facilitator key (or the organizer's)."""
+    return facilitator_by_proof(session, code, fingerprint(key) if isinstance(key, str) and key else '')
+
+
+def facilitator_by_proof(session: Session, code: str, proof: str) -> Actor:
+    """The same, for a browser that signed in earlier and kept the key's fingerprint."""
     room = room_by_code(session, code)
     event = session.get(Event, room.event_id)
-    if key and hmac.compare_digest(key.encode(), room.facilitator_key.encode()):
-        return Actor(Role.FACILITATOR, room.event_id, room.id)
-    if key and event and hmac.compare_digest(key.encode(), event.organizer_key.encode()):
-        return Actor(Role.ORGANIZER, room.event_id, room.id)
-    raise NotAllowed('This facilitator link is not valid. Ask the organizer for the right link.')
+    if _same(proof, fingerprint(room.facilitator_key)):
+        return Actor(Role.FACILITATOR, room.event_id, room.id, proof=proof)
+    if event and _same(proof, fingerprint(event.organizer_key)):
+        return Actor(Role.ORGANIZER, room.event_id, room.id, proof=proof)
+    raise NotAllowed(INVALID_FACILITATOR_LINK)
 
 
 def organizer(session: Session, event_id: int, key: str) -> Actor:
-    event = session.get(Event, event_id)
-    if event is None or not key or not hmac.compare_digest(key.encode(), event.organizer_key.encode()):
-        raise NotAllowed('This organizer link is not valid.')
-    return Actor(Role.ORGANIZER, event_id)
+    return organizer_by_proof(session, event_id, fingerprint(key) if isinstance(key, str) and key else '')
+
+
+def organizer_by_proof(session: Session, event_id: int, proof: str) -> Actor:
+    event = session.get(Event, event_id) if isinstance(event_id, int) else None
+    if event is None or not _same(proof, fingerprint(event.organizer_key)):
+        raise NotAllowed(INVALID_ORGANIZER_LINK)
+    return Actor(Role.ORGANIZER, event_id, proof=proof)
+
+
+def rotate_facilitator_key(session: Session, actor: Actor, room_id: int) -> tuple[str, Actor]:
+    """Give the room a new facilitator key: every link and browser signed in with the old one is
+    signed out. Returns the new key and the rotating actor, still signed in."""
+    room = require_facilitator(session, actor, room_id)
+    room.facilitator_key = new_key()
+    session.commit()
+    if actor.role is Role.FACILITATOR:
+        actor = Actor(Role.FACILITATOR, room.event_id, room.id, proof=fingerprint(room.facilitator_key))
+    return room.facilitator_key, actor
+
+
+def _check_proof(session: Session, actor: Actor, room: Room) -> None:
+    """A staff actor's key must still be the current one (a rotated key signs out)."""
+    if actor.role is Role.ORGANIZER:
+        event = session.get(Event, room.event_id)
+        valid = event is not None and _same(actor.proof, fingerprint(event.organizer_key))
+    else:
+        valid = _same(actor.proof, fingerprint(room.facilitator_key))
+    if not valid:
+        raise NotAllowed('You have been signed out: the key of this link was changed. '
+                         'Ask the organizer for the new link.')
 
 
 def require_room(session: Session, actor: Actor, room_id: int) -> Room:
@@ -77,6 +132,8 @@ def require_room(session: Session, actor: Actor, room_id: int) -> Room:
             raise NotAllowed('You are not an organizer of this event.')
     elif actor.room_id != room_id:
         raise NotAllowed('You are not in this room.')
+    if actor.role is not Role.PARTICIPANT:
+        _check_proof(session, actor, room)
     return room
 
 
@@ -98,10 +155,11 @@ def check_key(key: str) -> str:
     return key
 
 
-def already_done(session: Session, actor: Actor, key: str) -> Receipt | None:
-    """The receipt of an earlier attempt with this idempotency key, if any (a retry)."""
+def already_done(session: Session, actor: Actor, key: str, action: str) -> Receipt | None:
+    """The receipt of an earlier attempt of ``action`` with this idempotency key, if any (a retry).
+    A key already used by someone else, or for another action, is refused: it is no retry."""
     receipt = session.get(Receipt, check_key(key))
-    if receipt is not None and receipt.participant_id != actor.participant_id:
+    if receipt is not None and (receipt.participant_id != actor.participant_id or receipt.action != action):
         raise NotAllowed('This request is malformed. Reload the page and try again.')
     return receipt
 

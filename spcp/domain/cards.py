@@ -16,7 +16,7 @@ from .views import CardView, card_view, dots_used
 def submit(session: Session, actor: Actor, room_id: int, text: str, key: str) -> tuple[CardView, list[Change]]:
     """Add the participant's issue card. A retry with the same ``key`` returns the first card."""
     room = require_participant(session, actor, room_id)
-    if (receipt := already_done(session, actor, key)) is not None:
+    if (receipt := already_done(session, actor, key, 'submit_card')) is not None:
         return card_view(session, session.get(Card, receipt.result_id)), []
     if not phases.allows(room.phase, 'submit_card'):
         raise DomainError('Issues can only be added while the room is naming issues.')

@@ -64,7 +64,15 @@ class TimerChanged(Change):
 
 @dataclass(frozen=True)
 class ParticipantsChanged(Change):
-    count: int
+    count: int                    # participants who ever joined the room
+    expected: int | None = None   # how many the facilitator expects (None: not said)
+
+
+@dataclass(frozen=True)
+class PresenceChanged(Change):
+    """Phones with the room open right now, and joins refused by the per-address limit."""
+    connected: int
+    refused_joins: int = 0
 
 
 @dataclass(frozen=True)
@@ -73,3 +81,8 @@ class SolutionChanged(Change):
     solution: SolutionView
     endorser_id: int | None = None  # who endorsed / withdrew, when that is what changed
     endorsed: bool | None = None    # and which of the two
+
+
+@dataclass(frozen=True)
+class KeyRotated(Change):
+    """The room's facilitator key changed: boards signed in with the old one sign out."""

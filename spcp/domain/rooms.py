@@ -26,6 +26,7 @@ GROUPS: dict[str, str] = {
 }
 MAX_DEVICE_LENGTH = 64
 MAX_TIMER_MINUTES = 240
+MAX_ROOM_SIZE = 2000
 
 
 def join(session: Session, code: str, device: str) -> tuple[Actor, list[Change]]:
@@ -47,8 +48,27 @@ def join(session: Session, code: str, device: str) -> tuple[Actor, list[Change]]
             participant = session.exec(select(Participant).where(Participant.room_id == room.id,
                                                                  Participant.device == device)).one()
         else:
-            changes.append(ParticipantsChanged(room.id, participant_count(session, room.id)))
+            changes.append(ParticipantsChanged(room.id, participant_count(session, room.id),
+                                               expected=room.expected_size))
     return Actor(Role.PARTICIPANT, room.event_id, room.id, participant.id), changes
+
+
+def rejoin(session: Session, code: str, device: str) -> Actor | None:
+    """The participant this phone already is in the room with ``code``, or ``None`` if new."""
+    room = room_by_code(session, code)
+    participant = session.exec(select(Participant).where(Participant.room_id == room.id,
+                                                         Participant.device == device)).first()
+    return None if participant is None else Actor(Role.PARTICIPANT, room.event_id, room.id, participant.id)
+
+
+def set_expected_size(session: Session, actor: Actor, room_id: int, size: int | None) -> list[Change]:
+    """How many people the facilitator expects (``None``: not said); more joins than that show a warning."""
+    room = require_facilitator(session, actor, room_id)
+    if size is not None and (isinstance(size, bool) or not isinstance(size, int) or not 1 <= size <= MAX_ROOM_SIZE):
+        raise DomainError('The expected number of people is between 1 and {max}.', max=MAX_ROOM_SIZE)
+    room.expected_size = size
+    session.commit()
+    return [ParticipantsChanged(room_id, participant_count(session, room_id), expected=size)]
 
 
 def choose_group(session: Session, actor: Actor, room_id: int, group: str | None) -> None:

@@ -16,7 +16,7 @@ def propose(session: Session, actor: Actor, room_id: int, theme_id: int, text: s
             ) -> tuple[int, list[Change]]:
     """Propose a solution for one of the top themes. A retry with the same ``key`` adds nothing."""
     room = require_participant(session, actor, room_id)
-    if (receipt := already_done(session, actor, key)) is not None:
+    if (receipt := already_done(session, actor, key, 'propose_solution')) is not None:
         return receipt.result_id, []
     if not phases.allows(room.phase, 'propose_solution'):
         raise DomainError('Solutions can only be proposed during the solutions phase.')

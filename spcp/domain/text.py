@@ -14,14 +14,21 @@ def clean_text(raw: object, max_length: int, *, what: str = 'text') -> str:
     """
     if not isinstance(raw, str):
         raise DomainError('Please write some text.')
+    if any(unicodedata.category(ch) == 'Cs' for ch in raw):  # half of a broken emoji, from a bad paste
+        raise DomainError('Part of this text could not be read (a broken character). Please type it again.')
     text = ''.join(ch for ch in raw if ch in '\n\t' or unicodedata.category(ch)[0] != 'C'
                    or ch in '\u200c\u200d\u200e\u200f')  # keep joiners and direction marks (Hindi, Arabic)
     text = '\n'.join(line.strip() for line in text.strip().splitlines())
     while '\n\n\n' in text:
         text = text.replace('\n\n\n', '\n\n')
-    if not text:
+    if not any(_visible(ch) for ch in text):  # e.g. only joiners, direction marks or spaces: a blank card
         raise DomainError('Please write some text.')
     if len(text) > max_length:
         raise DomainError('Please keep it under {limit} characters (now {length}).',
                           limit=max_length, length=len(text))
     return text
+
+
+def _visible(ch: str) -> bool:
+    """Draws something: not a space, a control, a joiner or a direction mark."""
+    return not ch.isspace() and unicodedata.category(ch)[0] not in 'CZ'

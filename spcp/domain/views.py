@@ -8,6 +8,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from .access import Actor, Role, require_room
+from .errors import NotAllowed
 from .models import Card, Endorsement, Event, Participant, Room, Solution, Theme, Vote, as_utc
 
 
@@ -84,6 +85,7 @@ class RoomView:
     phases: tuple[PhaseView, ...]
     revealed: bool
     participants: int
+    expected_size: int | None
     timer: TimerView
     dots_per_participant: int
     max_dots_per_card: int
@@ -200,8 +202,38 @@ def snapshot(session: Session, actor: Actor, room_id: int) -> RoomView:
     return RoomView(
         id=room.id, event_id=room.event_id, event_name=event.name, name=room.name, code=room.join_code,
         phase=room.phase, phases=phases_of(event), revealed=room.votes_revealed,
-        participants=participant_count(session, room_id), timer=timer_view(room),
+        participants=participant_count(session, room_id), expected_size=room.expected_size, timer=timer_view(room),
         dots_per_participant=room.dots_per_participant, max_dots_per_card=room.max_dots_per_card,
         max_card_length=room.max_card_length, top_themes=room.top_themes,
         cards=cards, themes=themes, solutions=solutions, top_themes_ids=tuple(top_themes(session, room)), me=me)
 
+
+
+@dataclass(frozen=True)
+class RoomSummary:
+    id: int
+    name: str
+    code: str
+    phase_title: str
+    participants: int
+
+
+@dataclass(frozen=True)
+class EventOverview:
+    id: int
+    name: str
+    rooms: tuple[RoomSummary, ...]
+
+
+def event_overview(session: Session, actor: Actor, event_id: int) -> EventOverview:
+    """Every room of the event and how far it has got (for its organizer)."""
+    event = session.get(Event, event_id)
+    if actor.role is not Role.ORGANIZER or event is None or actor.event_id != event_id:
+        raise NotAllowed('You are not an organizer of this event.')
+    titles = {p.id: p.title for p in phases_of(event)}
+    rooms = session.exec(select(Room).where(Room.event_id == event_id).order_by(Room.id)).all()
+    if rooms:
+        require_room(session, actor, rooms[0].id)  # checks the organizer's key is still the event's
+    return EventOverview(event.id, event.name, tuple(
+        RoomSummary(r.id, r.name, r.join_code, titles.get(r.phase, r.phase), participant_count(session, r.id))
+        for r in rooms))

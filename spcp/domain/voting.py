@@ -37,7 +37,7 @@ def _change(session: Session, room: Room, actor: Actor, card_id: int) -> VotesCh
 def add_dot(session: Session, actor: Actor, room_id: int, card_id: int, key: str) -> list[Change]:
     """Put one dot on a card. A retry with the same ``key`` counts once."""
     room = require_participant(session, actor, room_id)
-    if already_done(session, actor, key) is not None:  # a retry: report, even if voting closed since
+    if already_done(session, actor, key, 'add_dot') is not None:  # a retry: report, even if voting closed since
         return [_change(session, room, actor, card_id)]
     _require_open(room)
     card = room_card(session, room, card_id)
@@ -56,7 +56,7 @@ def add_dot(session: Session, actor: Actor, room_id: int, card_id: int, key: str
 def remove_dot(session: Session, actor: Actor, room_id: int, card_id: int, key: str) -> list[Change]:
     """Take one of my dots back from a card while voting is open."""
     room = require_participant(session, actor, room_id)
-    if already_done(session, actor, key) is not None:
+    if already_done(session, actor, key, 'remove_dot') is not None:
         return [_change(session, room, actor, card_id)]
     _require_open(room)
     card = room_card(session, room, card_id)

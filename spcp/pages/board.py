@@ -1,24 +1,30 @@
 """The facilitator's board: projected for the room, with the facilitator's controls on top.
 
-Open with the facilitator URL (``/board/CODE?key=...``). "Present" hides the controls and the
+The facilitator link (``/board/CODE?key=...``) is a sign-in link: the page keeps a proof in the
+browser's signed storage and sends it on to the clean ``/board/CODE``, so no key stays in the
+address bar, on the projector or in the history. "Present" hides the controls and the
 hidden-cards tray, leaving only what the room should see.
 """
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
-from nicegui import ui
+from nicegui import app, ui
 from starlette.requests import Request
+from starlette.responses import RedirectResponse
 
-from .. import db, live, settings
+from .. import entry, live, settings
+from ..actions import Outcome, perform, read
 from ..domain import access, cards, phases, rooms, solutions, themes
-from ..domain.access import Actor
+from ..domain.access import Actor, Role, normalize_code
 from ..domain.changes import (
     CardChanged,
     CardRemoved,
     Change,
+    KeyRotated,
     ParticipantsChanged,
     PhaseChanged,
+    PresenceChanged,
     RevealChanged,
     SolutionChanged,
     ThemeChanged,
@@ -26,12 +32,13 @@ from ..domain.changes import (
     TimerChanged,
     VotesChanged,
 )
-from ..domain.errors import DomainError
 from ..domain.events import format_code
 from ..domain.views import CardView, RoomView, SolutionView, ThemeView, snapshot
 from ..i18n import t, tn
 from .themed import ThemedCards
-from .widgets import attempt, frame, qr_data_url, show_timer, timer_label
+from .widgets import frame, proof_of, qr_data_url, refusal_page, remember_proof, show_timer, tell, timer_label
+
+SIGNED_OUT = 'Sign in with your facilitator link. Ask the organizer if you do not have it.'
 
 
 def public_base(request: Request) -> str:
@@ -43,19 +50,46 @@ def public_base(request: Request) -> str:
     return base_url(settings.load())
 
 
+def sign_in(kind: str, ident: object, outcome: Outcome, clean_path: str) -> RedirectResponse:
+    """After a sign-in link: keep the proof (or why it failed) and go to the address without the key."""
+    if outcome.done:
+        remember_proof(kind, ident, outcome.value)
+    else:
+        app.storage.user['sign_in_refusal'] = {'msgid': outcome.msgid, 'params': outcome.params}
+    return RedirectResponse(clean_path, status_code=303)
+
+
+def signed_out(outcome: Outcome, signed_out_msgid: str = SIGNED_OUT) -> Outcome:
+    """The refusal to show on a clean address: the sign-in link's own refusal if one just failed,
+    else "sign in" when this browser simply has no (valid) proof."""
+    failed = app.storage.user.pop('sign_in_refusal', None)
+    if failed:
+        return Outcome.refused(failed['msgid'], **failed['params'])
+    if outcome.msgid in (access.INVALID_FACILITATOR_LINK, access.INVALID_ORGANIZER_LINK):
+        return Outcome.refused(signed_out_msgid)
+    return outcome
+
+
 @ui.page('/board/{code}')
-def board_page(code: str, request: Request, key: str = '') -> None:
+def board_page(code: str, request: Request, key: str = '') -> RedirectResponse | None:
+    clean = normalize_code(code) or 'X'
+    if key:
+        return sign_in('room', clean, entry.sign_in_board(code, key), f'/board/{quote(clean)}')
     frame(t('SPCP Live board'))
-    try:
-        with db.session() as session:
-            actor = access.facilitator(session, code, key)
-            view = snapshot(session, actor, actor.room_id)
-    except DomainError as error:
-        with ui.column().classes('phone'):
-            ui.label(t('Cannot open this board')).classes('phone-phase')
-            ui.label(error.message).classes('phone-prompt')
-        return
-    Board(actor, view, f'{public_base(request)}/r/{view.code}')
+    found = entry.board_actor(clean, proof_of('room', clean) or event_proof_for(clean))
+    if not found.done:
+        refusal_page('Cannot open this board', signed_out(found))
+        return None
+    actor = found.value
+    Board(actor, read(actor, snapshot, room_id=actor.room_id), f'{public_base(request)}/r/{clean}')
+    return None
+
+
+def event_proof_for(code: str) -> str:
+    """An organizer signed in to the event may open every board of it."""
+    grants = app.storage.user.get('grants', {})
+    return next((proof for name, proof in grants.items() if name.startswith('event:')
+                 and entry.board_actor(code, proof).done), '')
 
 
 class Board:
@@ -99,12 +133,12 @@ class Board:
             ui.button(t('Set'), on_click=self.set_timer).props('outline')
             ui.button(icon='play_arrow', on_click=self.start_timer) \
                 .props(f'outline aria-label="{t("Start timer")}"')
-            ui.button(icon='pause', on_click=lambda: self.run(rooms.stop_timer)) \
+            ui.button(icon='pause', on_click=lambda: self.act(rooms.stop_timer)) \
                 .props(f'outline aria-label="{t("Pause timer")}"')
             ui.separator().props('vertical')
             self.reveal_switch = ui.switch(t('Show votes'), value=self.view.revealed,
-                                           on_change=lambda e: self.run(rooms.reveal_votes, bool(e.value)))
-            ui.button(t('Rank themes'), icon='sort', on_click=lambda: self.run(themes.rank)).props('outline')
+                                           on_change=lambda e: self.act(rooms.reveal_votes, revealed=bool(e.value)))
+            ui.button(t('Rank themes'), icon='sort', on_click=lambda: self.act(themes.rank)).props('outline')
         with ui.row().classes('controls'):
             self.selection_label = ui.label().classes('font-bold')
             self.theme_name = ui.input(t('Theme name')).props('dense outlined maxlength=80').classes('w-64') \
@@ -120,11 +154,23 @@ class Board:
             ui.button(t('Clear'), on_click=self.clear_selection).props('flat')
             with ui.expansion(t('Hidden cards')).classes('hidden-tray'):
                 self.tray = ui.element('div').classes('pool')
+        self.build_room_controls()
         # outside the controls, so it can also bring them back
         ui.button(icon='slideshow', on_click=self.toggle_present).classes('present-toggle') \
             .props(f'round unelevated color=dark aria-label="{t("Present: hide or show the controls")}"') \
             .tooltip(t('Present: hide or show the controls'))
         self.show_selection()
+
+    def build_room_controls(self) -> None:
+        """Who is in the room (facilitator only): expected size, refused joins, the link's key."""
+        with ui.row().classes('controls'):
+            self.expected = ui.number(t('People expected'), value=self.view.expected_size, min=1, max=2000,
+                                      step=1).props('dense outlined').classes('w-36').mark('expected-size')
+            ui.button(t('Set'), on_click=self.set_expected).props('outline').mark('set-expected')
+            self.presence_label = ui.label().classes('font-bold').mark('presence')
+            self.warning = ui.label().classes('text-negative font-bold').mark('room-warning')
+            ui.button(t('Change the board key'), icon='key', on_click=self.confirm_rotate) \
+                .props('flat').mark('rotate-key')
 
     def build_head(self) -> None:
         view = self.view
@@ -140,7 +186,10 @@ class Board:
                 ui.image(qr_data_url(self.join_url)).classes('board-qr').props(f'alt="{t("QR code to join")}"')
                 ui.label(format_code(view.code)).classes('board-join-code')
                 ui.label(self.join_url.split('://', 1)[-1]).classes('text-2xl font-bold')
-        self.show_people(view.participants)
+        self.joined, self.connected, self.refused = view.participants, 0, 0
+        self.expected_size = view.expected_size
+        self.show_people()
+        self.show_presence(entry.presence_of(view.id))
 
     def make_card(self, card: CardView) -> ui.label:
         label = ui.label(card.text).classes('board-card').mark('board-card')
@@ -182,8 +231,19 @@ class Board:
             self.shown_phase = self.view.phase
         self.build_solutions()
 
-    def show_people(self, n: int) -> None:
-        self.people.set_text(t('{n} joined', n=n))
+    def show_people(self) -> None:
+        self.people.set_text(t('{n} joined', n=self.joined))
+        over = self.expected_size is not None and self.joined > self.expected_size
+        self.warning.set_text(t('More phones joined ({n}) than people expected ({expected}).',
+                                n=self.joined, expected=self.expected_size) if over else '')
+
+    def show_presence(self, change: PresenceChanged) -> None:
+        self.connected, self.refused = change.connected, change.refused_joins
+        text = t('{n} connected now', n=self.connected)
+        if self.refused:
+            text += ' · ' + tn('{n} join refused (too many from one network address)',
+                               '{n} joins refused (too many from one network address)', self.refused)
+        self.presence_label.set_text(text)
 
     def place(self, card: CardView) -> None:
         if card.hidden:
@@ -266,13 +326,17 @@ class Board:
             self.timer_view = change.timer
             show_timer(self.timer, change.timer)
         elif isinstance(change, ParticipantsChanged):
-            self.show_people(change.count)
+            self.joined, self.expected_size = change.count, change.expected
+            self.show_people()
+        elif isinstance(change, PresenceChanged):
+            self.show_presence(change)
+        elif isinstance(change, KeyRotated):
+            self.check_still_signed_in()
         elif isinstance(change, SolutionChanged):
             self.upsert_solution(change.solution)
 
     def reload(self) -> None:
-        with db.session() as session:
-            self.view = snapshot(session, self.actor, self.room_id)
+        self.view = read(self.actor, snapshot, room_id=self.room_id)
         self.show_phase()
 
     def reload_totals(self) -> None:
@@ -283,31 +347,59 @@ class Board:
 
     # ---------- facilitator actions ----------
 
-    def run(self, action, *args) -> object:
-        """Call a domain action as this facilitator, publish its changes, show a refusal clearly."""
-        with db.session() as session:
-            result = attempt(lambda: action(session, self.actor, self.room_id, *args))
-        changes = result[1] if isinstance(result, tuple) else result
-        if changes:
-            live.publish(changes)
-        return result
+    def act(self, action, **kwargs) -> Outcome:
+        """Do a facilitator action on this room through the one seam; a refusal is shown clearly."""
+        outcome = perform(self.actor, action, room_id=self.room_id, **kwargs)
+        tell(outcome)
+        return outcome
 
     def step(self, forward: bool) -> None:
-        self.run(rooms.step_phase, forward)
+        self.act(rooms.step_phase, forward=forward)
 
     def set_phase(self, phase: str) -> None:
         if phase != self.view.phase:
-            self.run(rooms.set_phase, phase)
+            self.act(rooms.set_phase, phase=phase)
 
     def set_timer(self) -> None:
-        self.run(rooms.set_timer, float(self.minutes.value or 0))
+        self.act(rooms.set_timer, minutes=float(self.minutes.value or 0))
 
     def start_timer(self) -> None:
         """Play: starts the countdown, first setting it from the minutes field if none is set."""
         needs_setting = self.timer_view.seconds_left() in (None, 0)
-        if needs_setting and self.run(rooms.set_timer, float(self.minutes.value or 0)) is None:
+        if needs_setting and not self.act(rooms.set_timer, minutes=float(self.minutes.value or 0)).done:
             return
-        self.run(rooms.start_timer)
+        self.act(rooms.start_timer)
+
+    def set_expected(self) -> None:
+        value = self.expected.value
+        self.act(rooms.set_expected_size, size=int(value) if value else None)
+
+    def confirm_rotate(self) -> None:
+        with ui.dialog() as dialog, ui.card():
+            ui.label(t('Change the key of this board?')).classes('text-xl font-bold')
+            ui.label(t('Every other browser signed in with the old link is signed out. This browser stays '
+                       'signed in. The organizer gets the new link with `spcp room show-link`.'))
+            with ui.row():
+                ui.button(t('Change the key'), on_click=lambda: (dialog.close(), self.rotate_key())) \
+                    .props('unelevated color=negative').mark('confirm-rotate')
+                ui.button(t('Cancel'), on_click=dialog.close).props('flat')
+        dialog.open()
+
+    def rotate_key(self) -> None:
+        outcome = self.act(access.rotate_facilitator_key)
+        if outcome.done:
+            _key, self.actor = outcome.value
+            if self.actor.role is Role.FACILITATOR:
+                remember_proof('room', self.view.code, self.actor.proof)
+            live.publish([KeyRotated(self.room_id)])
+            ui.notify(t('The key was changed. Other boards with the old link are signed out.'), position='top')
+
+    def check_still_signed_in(self) -> None:
+        """Another board changed the key: a board signed in with the old one closes."""
+        if not entry.board_actor(self.view.code, self.actor.proof or '').done:
+            self.root.clear()
+            with self.root:
+                refusal_page('Cannot open this board', Outcome.refused(SIGNED_OUT))
 
     def toggle_present(self) -> None:
         self.root.classes(toggle='present')
@@ -359,36 +451,37 @@ class Board:
         if not self.selected:
             ui.notify(t('Click the cards to group first.'), type='warning', position='top')
             return
-        if self.run(themes.group, list(self.selected), self.theme_name.value, self.selected_theme) is not None:
+        if self.act(themes.group, card_ids=list(self.selected), name=self.theme_name.value,
+                    theme_id=self.selected_theme).done:
             self.theme_name.set_value('')
             self.clear_selection()
 
     def rename(self) -> None:
         if self.selected_theme is None:
             ui.notify(t('Click a theme name first.'), type='warning', position='top')
-        elif self.run(themes.rename, self.selected_theme, self.theme_name.value or '') is not None:
+        elif self.act(themes.rename, theme_id=self.selected_theme, name=self.theme_name.value or '').done:
             self.clear_selection()
 
     def ungroup(self) -> None:
         if self.selected_theme is None:
             ui.notify(t('Click a theme name first.'), type='warning', position='top')
-        elif self.run(themes.ungroup, self.selected_theme) is not None:
+        elif self.act(themes.ungroup, theme_id=self.selected_theme).done:
             self.clear_selection()
 
     def take_out(self) -> None:
-        if self.run(themes.take_out, list(self.selected)) is not None:
+        if self.act(themes.take_out, card_ids=list(self.selected)).done:
             self.clear_selection()
 
     def merge(self) -> None:
         if len(self.selected) < 2:
             ui.notify(t('Select at least two cards to merge. The first one you clicked is kept.'),
                       type='warning', position='top')
-        elif self.run(cards.merge, self.selected[0], self.selected[1:]) is not None:
+        elif self.act(cards.merge, keep_id=self.selected[0], other_ids=self.selected[1:]).done:
             self.clear_selection()
 
     def hide(self, hidden: bool) -> None:
         for card_id in list(self.selected):
-            self.run(cards.set_hidden, card_id, hidden)
+            self.act(cards.set_hidden, card_id=card_id, hidden=hidden)
         self.clear_selection()
         if hidden:
             ui.notify(t('Hidden from the room. Open "Hidden cards" to show it again.'), position='top')
@@ -397,6 +490,6 @@ class Board:
         """Click a solution to hide it from the room; click again to show it."""
         label = self.solution_items.get(solution_id)
         if label is not None:
-            self.run(solutions.set_hidden, solution_id, 'is-hidden' not in label.classes)
+            self.act(solutions.set_hidden, solution_id=solution_id, hidden='is-hidden' not in label.classes)
 
 

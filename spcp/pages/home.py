@@ -2,16 +2,15 @@
 from __future__ import annotations
 
 from nicegui import ui
+from starlette.requests import Request
 
-from .. import db
-from ..domain.access import normalize_code, room_by_code
-from ..domain.errors import DomainError
+from .. import entry
 from ..i18n import t
-from .widgets import frame
+from .widgets import client_address, frame, tell
 
 
 @ui.page('/')
-def home_page() -> None:
+def home_page(request: Request) -> None:
     frame(t('SPCP Live'))
     with ui.column().classes('phone'):
         ui.label(t('SPCP Live')).classes('phone-phase').props('role=heading aria-level=1')
@@ -21,14 +20,12 @@ def home_page() -> None:
             .props('outlined autofocus autocapitalize=characters autocomplete=off maxlength=12 input-class=text-2xl') \
             .classes('w-full')
 
-        def join() -> None:
-            try:
-                with db.session() as session:
-                    room = room_by_code(session, code.value or '')
-            except DomainError as error:
-                ui.notify(error.message, type='warning', position='top')
-                return
-            ui.navigate.to(f'/r/{normalize_code(room.join_code)}')
+        address = client_address(request)
+
+        def join() -> None:  # wrong codes count against this address: codes cannot be tried one by one
+            found = entry.find_room(code.value or '', address=address)
+            if tell(found):
+                ui.navigate.to(f'/r/{found.value.code}')
 
         code.on('keydown.enter', join)
         ui.button(t('Join'), icon='login', on_click=join).classes('big-btn w-full')

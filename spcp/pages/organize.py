@@ -1,42 +1,46 @@
 """The organizer's overview of an event: every room, its links and how far it has got.
-(The plenary, action plan, council and exports come in later issues.)"""
+(The plenary, action plan, council and exports come in later issues.)
+
+The organizer link (``/organize/ID?key=...``) is a sign-in link, like the facilitator's: the
+browser keeps a proof and goes on to the clean ``/organize/ID``. Boards open from here without
+any key: an organizer signed in to the event may open every board of it.
+"""
 from __future__ import annotations
 
 from nicegui import ui
 from starlette.requests import Request
+from starlette.responses import RedirectResponse
 
-from .. import db
-from ..domain import access, events
-from ..domain.errors import DomainError
+from .. import entry
+from ..actions import read
 from ..domain.events import format_code
-from ..domain.models import Event
-from ..domain.views import participant_count
+from ..domain.views import event_overview
 from ..i18n import t
-from .board import public_base
-from .widgets import frame
+from .board import public_base, sign_in, signed_out
+from .widgets import frame, proof_of, refusal_page
+
+SIGNED_OUT = 'Sign in with your organizer link.'
 
 
 @ui.page('/organize/{event_id}')
-def organize_page(event_id: int, request: Request, key: str = '') -> None:
+def organize_page(event_id: int, request: Request, key: str = '') -> RedirectResponse | None:
+    if key:
+        return sign_in('event', event_id, entry.sign_in_organizer(event_id, key), f'/organize/{int(event_id)}')
     frame(t('SPCP Live organizer'))
-    try:
-        with db.session() as session:
-            access.organizer(session, event_id, key)
-            event = session.get(Event, event_id)
-            rows = [(room, participant_count(session, room.id)) for room in events.rooms_of(session, event_id)]
-    except DomainError as error:
-        with ui.column().classes('phone'):
-            ui.label(error.message).classes('phone-phase')
-        return
+    found = entry.organizer_actor(event_id, proof_of('event', event_id))
+    if not found.done:
+        refusal_page('Cannot open the organizer page', signed_out(found, SIGNED_OUT))
+        return None
+    overview = read(found.value, event_overview, event_id=event_id)
     base = public_base(request)
-    titles = {p['id']: p['title'] for p in event.plan['phases']}
     with ui.column().classes('board'):
-        ui.label(event.name).classes('board-title').props('role=heading aria-level=1')
-        for room, people in rows:
+        ui.label(overview.name).classes('board-title').props('role=heading aria-level=1')
+        for room in overview.rooms:
             with ui.row().classes('controls text-xl'):
                 ui.label(room.name).classes('font-bold')
-                ui.label(format_code(room.join_code))
-                ui.label(t('Phase: {phase}', phase=t(titles.get(room.phase, room.phase))))
-                ui.label(t('{n} joined', n=people))
-                ui.link(t('Join link'), f'{base}/r/{room.join_code}')
-                ui.link(t('Open board'), f'/board/{room.join_code}?key={key}')
+                ui.label(format_code(room.code))
+                ui.label(t('Phase: {phase}', phase=t(room.phase_title)))
+                ui.label(t('{n} joined', n=room.participants))
+                ui.link(t('Join link'), f'{base}/r/{room.code}')
+                ui.link(t('Open board'), f'/board/{room.code}')
+    return None

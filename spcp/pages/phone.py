@@ -4,8 +4,11 @@ from __future__ import annotations
 from dataclasses import replace
 
 from nicegui import app, ui
+from nicegui.client import ClientConnectionTimeout
+from starlette.requests import Request
 
-from .. import db, live
+from .. import entry, live
+from ..actions import Outcome, perform, read
 from ..domain import cards, rooms, solutions, voting
 from ..domain.access import Actor
 from ..domain.changes import (
@@ -20,28 +23,39 @@ from ..domain.changes import (
     TimerChanged,
     VotesChanged,
 )
-from ..domain.errors import DomainError
 from ..domain.views import CardView, RoomView, SolutionView, ThemeView, snapshot
 from ..i18n import t, tn
 from .themed import ThemedCards
-from .widgets import CLIENT_KEY_JS, action_key, attempt, frame, show_timer, timer_label
+from .widgets import CLIENT_KEY_JS, action_key, client_address, frame, refusal_page, show_timer, tell, timer_label
+
+CONNECT_TIMEOUT_S = 60  # a phone that has not connected by then was a preview or a prefetch: nobody joins
 
 
 @ui.page('/r/{code}')
-def phone_page(code: str) -> None:
+async def phone_page(code: str, request: Request) -> None:
     frame(t('SPCP Live'))
-    try:
-        with db.session() as session:
-            actor, changes = rooms.join(session, code, app.storage.browser.get('id', ''))
-            view = snapshot(session, actor, actor.room_id)
-    except DomainError as error:
-        with ui.column().classes('phone'):
-            ui.label(t('Room not found')).classes('phone-phase')
-            ui.label(error.message).classes('phone-prompt')
-            ui.link(t('Type a room code'), '/').classes('phone-meta')
+    address = client_address(request)
+    found = entry.find_room(code, address=address)
+    if not found.done:
+        refusal_page('Room not found', found)
+        ui.link(t('Type a room code'), '/').classes('phone-meta')
         return
-    live.publish(changes)
-    PhoneScreen(actor, view)
+    waiting = ui.label(t('Connecting…')).classes('phone-prompt')
+    device = app.storage.browser.get('id', '')
+    try:  # a participant is made only by a page that really connects, never by a plain GET
+        await ui.context.client.connected(timeout=CONNECT_TIMEOUT_S)
+    except ClientConnectionTimeout:
+        return
+    joined = entry.join(found.value.code, device=device, address=address)
+    waiting.delete()
+    if not joined.done:
+        refusal_page('Cannot join this room', joined)
+        return
+    actor = joined.value
+    PhoneScreen(actor, read(actor, snapshot, room_id=actor.room_id), address)
+    entry.connected(actor, now=True)
+    ui.context.client.on_disconnect(lambda: entry.connected(actor, now=False))
+    ui.context.client.on_connect(lambda: entry.connected(actor, now=True))
 
 
 def dots_text(n: int) -> str:
@@ -51,8 +65,8 @@ def dots_text(n: int) -> str:
 class PhoneScreen:
     """One phone's view of its room. Rebuilt on a phase change, updated element by element otherwise."""
 
-    def __init__(self, actor: Actor, view: RoomView) -> None:
-        self.actor, self.view = actor, view
+    def __init__(self, actor: Actor, view: RoomView, address: str) -> None:
+        self.actor, self.view, self.address = actor, view, address
         self.drafts: dict[str, str] = {}          # text being typed survives a rebuild of the phase
         self.entries: dict[str, ui.input | ui.textarea] = {}
         with ui.column().classes('phone'):
@@ -67,8 +81,7 @@ class PhoneScreen:
     # ---------- whole-phase rendering (page load, reload, phase change) ----------
 
     def refresh(self) -> None:
-        with db.session() as session:
-            self.view = snapshot(session, self.actor, self.actor.room_id)
+        self.view = read(self.actor, snapshot, room_id=self.actor.room_id)
         self.render()
 
     def render(self) -> None:
@@ -93,10 +106,12 @@ class PhoneScreen:
         ui.radio(options, value=self.view.me.group or '',
                  on_change=lambda e: self.choose_group(e.value or None)).props('aria-label="' + t('Group') + '"')
 
+    def act(self, action, **kwargs) -> Outcome:
+        """Do a participant action through the one seam (rate-limited by participant and address)."""
+        return perform(self.actor, action, address=self.address, room_id=self.view.id, **kwargs)
+
     def choose_group(self, group: str | None) -> None:
-        with db.session() as session:
-            if attempt(lambda: rooms.choose_group(session, self.actor, self.view.id, group)) is None:
-                ui.notify(t('Saved.'), type='positive', position='top')
+        tell(self.act(rooms.choose_group, group=group), done='Saved.')
 
     def render_issues(self) -> None:
         self.issue_input = ui.textarea(label=t('Your issue'), placeholder=t('Write one issue, in your own words')) \
@@ -122,14 +137,8 @@ class PhoneScreen:
         self.room_count.set_text(tn('{n} issue in the room so far', '{n} issues in the room so far', n))
 
     def submit(self, key: str) -> None:
-        text = self.issue_input.value or ''
-        with db.session() as session:
-            result = attempt(lambda: cards.submit(session, self.actor, self.view.id, text, key))
-        if result is None:
-            return
-        self.issue_input.value = ''
-        live.publish(result[1])
-        ui.notify(t('Added. Thank you.'), type='positive', position='top')
+        if tell(self.act(cards.submit, text=self.issue_input.value or '', key=key), done='Added. Thank you.'):
+            self.issue_input.value = ''
 
     def render_vote(self) -> None:
         self.dots_label = ui.label().classes('phone-meta').mark('dots-left').props('aria-live=polite')
@@ -162,11 +171,7 @@ class PhoneScreen:
         back.set_enabled(n > 0)
 
     def vote(self, card_id: int, add: bool, key: str) -> None:
-        action = voting.add_dot if add else voting.remove_dot
-        with db.session() as session:
-            changes = attempt(lambda: action(session, self.actor, self.view.id, card_id, key))
-        if changes:
-            live.publish(changes)
+        tell(self.act(voting.add_dot if add else voting.remove_dot, card_id=card_id, key=key))
 
     def render_themes(self) -> None:
         themes_area = ui.column().classes('w-full gap-3')
@@ -236,21 +241,13 @@ class PhoneScreen:
         button.update()
 
     def propose(self, theme_id: int, entry: ui.input, key: str) -> None:
-        with db.session() as session:
-            result = attempt(lambda: solutions.propose(session, self.actor, self.view.id, theme_id,
-                                                       entry.value or '', key))
-        if result is None:
-            return
-        entry.value = ''
-        live.publish(result[1])
-        ui.notify(t('Proposed. Thank you.'), type='positive', position='top')
+        if tell(self.act(solutions.propose, theme_id=theme_id, text=entry.value or '', key=key),
+                done='Proposed. Thank you.'):
+            entry.value = ''
 
     def endorse(self, solution_id: int) -> None:
         endorsed = solution_id not in self.view.me.endorsed
-        with db.session() as session:
-            changes = attempt(lambda: solutions.endorse(session, self.actor, self.view.id, solution_id, endorsed))
-        if changes is not None:
-            live.publish(changes)
+        tell(self.act(solutions.endorse, solution_id=solution_id, endorsed=endorsed))
 
     def render_wrapup(self) -> None:
         themes = {th.id: th for th in self.view.themes}

@@ -1,24 +1,21 @@
-"""Small pieces shared by the pages: page frame, QR code, timer, error messages, action keys."""
+"""Small pieces shared by the pages: page frame, QR code, timer, outcomes shown as messages,
+action keys, who is asking (network address, signed-in roles)."""
 from __future__ import annotations
 
 import base64
 import io
-import logging
 import time
 import uuid
-from collections.abc import Callable
 from typing import Any
 
 import qrcode
 import qrcode.image.svg
-from nicegui import ui
-from sqlalchemy.exc import SQLAlchemyError
+from nicegui import app, ui
+from starlette.requests import Request
 
-from ..domain.errors import DomainError
+from ..actions import Outcome
 from ..domain.views import TimerView
 from ..i18n import current_locale, is_rtl, t
-
-log = logging.getLogger(__name__)
 
 # A click on a phone emits a key made in the browser: if the same event reaches the server twice
 # (a retry after a network drop) it carries the same key and the domain counts it once.
@@ -37,19 +34,42 @@ def action_key(args: Any) -> str:
     return args if isinstance(args, str) and 8 <= len(args) <= 64 and args.isalnum() else uuid.uuid4().hex
 
 
-def attempt(action: Callable[[], Any]) -> Any:
-    """Run a domain call; show a refusal as a clear message instead of a stack trace.
+def tell(outcome: Outcome, done: str | None = None) -> bool:
+    """Show why an action was not done (or ``done``, translated, if it was); return ``outcome.done``."""
+    if outcome.done:
+        if done:
+            ui.notify(t(done), type='positive', position='top')
+    elif outcome.msgid:
+        ui.notify(refusal_text(outcome), type='negative' if outcome.retry else 'warning', position='top',
+                  multi_line=True)
+    return outcome.done
 
-    ``None`` means nothing was saved, and the person was told so.
-    """
-    try:
-        return action()
-    except DomainError as error:
-        ui.notify(error.message, type='warning', position='top', multi_line=True)
-    except SQLAlchemyError:
-        log.exception('database error')
-        ui.notify(t('Not saved: the server is busy. Please try again.'), type='negative', position='top')
-    return None
+
+def refusal_text(outcome: Outcome) -> str:
+    return t(outcome.msgid or '', **outcome.params)
+
+
+def refusal_page(title: str, outcome: Outcome) -> None:
+    """A page that could not be opened: a plain title and the reason, never a stack trace."""
+    with ui.column().classes('phone'):
+        ui.label(t(title)).classes('phone-phase').props('role=heading aria-level=1')
+        ui.label(refusal_text(outcome)).classes('phone-prompt')
+
+
+def client_address(request: Request) -> str:
+    """The network address a page was asked from (each phone on a hotspot has its own)."""
+    return request.client.host if request.client else 'unknown'
+
+
+def remember_proof(kind: str, ident: object, proof: str) -> None:
+    """Keep a sign-in proof (a key's fingerprint, never the key) in this browser's server-side storage."""
+    grants = dict(app.storage.user.get('grants', {}))
+    grants[f'{kind}:{ident}'] = proof
+    app.storage.user['grants'] = grants
+
+
+def proof_of(kind: str, ident: object) -> str:
+    return app.storage.user.get('grants', {}).get(f'{kind}:{ident}', '')
 
 
 def error_page(_exception: Exception) -> None:

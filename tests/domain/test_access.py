@@ -7,7 +7,7 @@ import pytest
 from sqlmodel import select
 
 from spcp.domain import cards, rooms, solutions, themes, views, voting
-from spcp.domain.access import Actor, Role, facilitator, organizer
+from spcp.domain.access import Actor, Role, facilitator, fingerprint, organizer
 from spcp.domain.errors import DomainError, NotAllowed, NotFound
 from spcp.domain.events import create_event, rooms_of
 from spcp.domain.models import Card, Room, Solution, Theme
@@ -152,7 +152,8 @@ def test_snapshot_of_another_room_refused(session, room, room_b, p1, fac):
 
 def test_facilitator_login(session, room, room_b, event):
     actor = facilitator(session, room.join_code, room.facilitator_key)
-    assert actor == Actor(Role.FACILITATOR, event.id, room.id)
+    assert actor == Actor(Role.FACILITATOR, event.id, room.id, proof=fingerprint(room.facilitator_key))
+    assert room.facilitator_key not in repr(actor)  # the actor carries a fingerprint, never the key
     assert facilitator(session, room.join_code.lower(), room.facilitator_key) == actor
 
 
@@ -183,7 +184,7 @@ def test_organizer_key_works_as_facilitator_for_every_room(session, event, room,
 
 def test_organizer_login(session, event, room):
     actor = organizer(session, event.id, event.organizer_key)
-    assert actor == Actor(Role.ORGANIZER, event.id)
+    assert actor == Actor(Role.ORGANIZER, event.id, proof=fingerprint(event.organizer_key))
     rooms.set_phase(session, actor, room.id, 'issues')
     assert room.phase == 'issues'
     for bad in ('', 'nope', room.facilitator_key):

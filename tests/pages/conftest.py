@@ -5,9 +5,10 @@ import asyncio
 from dataclasses import dataclass
 
 import pytest
+from nicegui.testing import User
 from sqlmodel import Session
 
-from spcp import db, live, plan
+from spcp import db, live, plan, presence
 from spcp.domain import access, events
 
 
@@ -31,8 +32,28 @@ def data_dir(tmp_path, monkeypatch):
     monkeypatch.setenv('SPCP_DATA_DIR', str(tmp_path / 'data'))
     monkeypatch.setenv('SPCP_PUBLIC_URL', 'http://spcp.test:8080')
     monkeypatch.delenv('SPCP_DATABASE_URL', raising=False)
+    # simulated users all come from one address: let them fill a room (tests of the limit set it)
+    monkeypatch.setenv('SPCP_JOINS_PER_ADDRESS', '0')
     live.reset()  # room ids repeat across tests' fresh databases
+    presence.reset()
     return tmp_path / 'data'
+
+
+@pytest.fixture(autouse=True)
+def open_waits_for_connected_pages(monkeypatch):
+    """A phone page builds itself only once its socket connects (so a plain GET joins nobody):
+    after ``user.open`` let that part run, as a browser would, before the test looks."""
+    original = User.open
+
+    async def open_and_settle(self, path: str, **kwargs):
+        client = await original(self, path, **kwargs)
+        for _ in range(100):  # bounded: at most ~2 s
+            await asyncio.sleep(0.02)
+            if not any(getattr(e, 'text', None) == 'Connecting…' for e in client.elements.values()):
+                break
+        return client
+
+    monkeypatch.setattr(User, 'open', open_and_settle)
 
 
 @pytest.fixture

@@ -1,0 +1,107 @@
+"""The one seam every page action goes through: ``perform(actor, action, ...)``.
+
+It opens the database session, applies the rate limits, calls the domain, publishes the changes
+to everyone looking at the room and turns a refusal into a message (a message id and its
+parameters, translated where it is shown). Its :class:`Outcome` says plainly whether the action
+was done. No page opens a session itself. A later multi-process or PostgreSQL version plugs in
+here (and in :mod:`spcp.live`) without a page changing.
+"""
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from . import db, live
+from .domain.access import Actor, Role
+from .domain.changes import Change
+from .domain.errors import DomainError
+from .rate_limits import JoinCounter, RateLimits
+from .settings import DEFAULT_JOINS_PER_ADDRESS, DEFAULT_RATES, Settings
+
+log = logging.getLogger(__name__)
+
+BUSY = 'Not saved: the server is busy. Please try again.'
+TOO_FAST = 'Too many at once: wait {seconds} seconds, then try again. Nothing you wrote is lost.'
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What became of an action. ``done`` is the whole answer; the rest explains it."""
+    done: bool
+    value: Any = None                  # what the action made (a card, a theme id...), when done
+    msgid: str | None = None           # why not, as a message id (English text) ...
+    params: dict[str, object] = field(default_factory=dict)  # ... and its parameters
+    retry: bool = False                # not done for now (busy, too fast): trying again later may work
+    changes: tuple[Change, ...] = ()   # what it changed (already published)
+
+    @classmethod
+    def refused(cls, msgid: str, *, retry: bool = False, **params: object) -> Outcome:
+        return cls(False, msgid=msgid, params=params, retry=retry)
+
+
+class Limits:
+    """The rate limits and the join counter of this server (set up once by the composition root)."""
+
+    def __init__(self, rates: dict[str, str], joins_per_address: int) -> None:
+        self.rates = RateLimits(rates)
+        self.joins = JoinCounter(joins_per_address)
+
+
+_limits = Limits(DEFAULT_RATES, DEFAULT_JOINS_PER_ADDRESS)
+
+
+def configure(cfg: Settings) -> Limits:
+    """Start counting afresh with the settings' limits (called at start-up, and by tests)."""
+    global _limits  # noqa: PLW0603
+    _limits = Limits(cfg.rates, cfg.joins_per_address)
+    return _limits
+
+
+def limits() -> Limits:
+    return _limits
+
+
+def throttle(name: str, *identity: object) -> Outcome | None:
+    """A refusal if ``identity`` went over the limit ``name``, else ``None`` (and the try counts)."""
+    wait = _limits.rates.hit(name, *identity)
+    if wait is None:
+        return None
+    return Outcome.refused(TOO_FAST, retry=True, seconds=round(wait))
+
+
+def _split(result: object) -> tuple[object, list[Change]]:
+    """Domain calls return their changes, or (what they made, their changes), or nothing."""
+    if isinstance(result, tuple) and len(result) == 2 and isinstance(result[1], list):
+        return result[0], result[1]
+    if isinstance(result, list):
+        return None, result
+    return result, []
+
+
+def perform(actor: Actor, action: Callable[..., Any], /, *, address: str | None = None, **kwargs: Any) -> Outcome:
+    """Do ``action(session, actor, **kwargs)`` for ``actor`` (coming from network ``address``)."""
+    if actor.role is Role.PARTICIPANT:
+        refusal = (throttle('actions_per_participant', actor.participant_id)
+                   or (address and throttle('actions_per_address', address)))
+        if refusal:
+            return refusal
+    try:
+        with db.session() as session:
+            value, changes = _split(action(session, actor, **kwargs))
+    except DomainError as error:
+        return Outcome.refused(error.msgid, **error.params)
+    except SQLAlchemyError:
+        log.exception('database error in %s', getattr(action, '__qualname__', action))
+        return Outcome.refused(BUSY, retry=True)
+    live.publish(changes)
+    return Outcome(True, value=value, changes=tuple(changes))
+
+
+def read(actor: Actor, view: Callable[..., Any], /, **kwargs: Any) -> Any:
+    """A read-only domain call (a snapshot...) in its own session; a refusal raises DomainError."""
+    with db.session() as session:
+        return view(session, actor, **kwargs)

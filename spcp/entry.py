@@ -1,0 +1,117 @@
+"""How people get in: finding a room by its code, joining it, signing in with a facilitator or
+organizer link. Like :mod:`spcp.actions`, every answer is an :class:`~spcp.actions.Outcome`.
+
+Guessing codes is slowed down per network address; a phone becomes a participant only when its
+page really connects (never on a plain GET, such as a link preview); one address may create only
+a few participants per room (``SPCP_JOINS_PER_ADDRESS``).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from . import db, live
+from .actions import BUSY, TOO_FAST, Outcome, limits
+from .domain import access, rooms
+from .domain.access import Actor
+from .domain.changes import PresenceChanged
+from .domain.errors import DomainError, NotFound
+from .presence import presence
+
+FULL = ('This room already has as many phones from your network as it allows. '
+        'If you are a new participant, ask the facilitator.')
+
+
+@dataclass(frozen=True)
+class RoomRef:
+    """A room found by its code: enough to build a page, before anyone has joined."""
+    id: int
+    code: str
+
+
+def _guard(call) -> Outcome:
+    try:
+        return call()
+    except DomainError as error:
+        return Outcome.refused(error.msgid, **error.params)
+    except SQLAlchemyError:
+        return Outcome.refused(BUSY, retry=True)
+
+
+def find_room(code: str, *, address: str) -> Outcome:
+    """The room with ``code``. Wrong codes from one address are limited, so codes cannot be tried
+    one after another; a right code costs nothing."""
+    if (wait := limits().rates.check('code_guesses_per_address', address)) is not None:
+        return Outcome.refused(TOO_FAST, retry=True, seconds=round(wait))
+
+    def lookup() -> Outcome:
+        with db.session() as session:
+            try:
+                room = access.room_by_code(session, code)
+            except NotFound:
+                limits().rates.hit('code_guesses_per_address', address)
+                raise
+            return Outcome(True, value=RoomRef(room.id, room.join_code))
+    return _guard(lookup)
+
+
+def join(code: str, *, device: str, address: str) -> Outcome:
+    """The participant for this phone (``device``: its browser id). A new participant is created
+    only if ``address`` has not already made the room's limit of them."""
+    def enter() -> Outcome:
+        with db.session() as session:
+            actor = rooms.rejoin(session, code, device)
+            if actor is not None:
+                return Outcome(True, value=actor)
+            room = access.room_by_code(session, code)
+            if not limits().joins.allow(room.id, address):
+                live.publish([PresenceChanged(room.id, presence().connected(room.id),
+                                              limits().joins.refused.get(room.id, 0))])
+                return Outcome.refused(FULL)
+            actor, changes = rooms.join(session, code, device)
+        limits().joins.joined(actor.room_id, address)
+        live.publish(changes)
+        return Outcome(True, value=actor, changes=tuple(changes))
+    return _guard(enter)
+
+
+def connected(actor: Actor, *, now: bool) -> None:
+    """A participant's page connected (``now=True``) or went away: tell the room's boards."""
+    counter = presence().arrive if now else presence().leave
+    count = counter(actor.room_id, actor.participant_id)
+    live.publish([PresenceChanged(actor.room_id, count, limits().joins.refused.get(actor.room_id, 0))])
+
+
+def presence_of(room_id: int) -> PresenceChanged:
+    return PresenceChanged(room_id, presence().connected(room_id), limits().joins.refused.get(room_id, 0))
+
+
+def sign_in_board(code: str, key: str) -> Outcome:
+    """Check a facilitator link's key; the value is the proof the browser keeps (not the key)."""
+    def check() -> Outcome:
+        with db.session() as session:
+            return Outcome(True, value=access.facilitator(session, code, key).proof)
+    return _guard(check)
+
+
+def board_actor(code: str, proof: str) -> Outcome:
+    """The facilitator (or organizer) a browser signed in as for this room, if still valid."""
+    def check() -> Outcome:
+        with db.session() as session:
+            return Outcome(True, value=access.facilitator_by_proof(session, code, proof))
+    return _guard(check)
+
+
+def sign_in_organizer(event_id: int, key: str) -> Outcome:
+    def check() -> Outcome:
+        with db.session() as session:
+            return Outcome(True, value=access.organizer(session, event_id, key).proof)
+    return _guard(check)
+
+
+def organizer_actor(event_id: int, proof: str) -> Outcome:
+    def check() -> Outcome:
+        with db.session() as session:
+            return Outcome(True, value=access.organizer_by_proof(session, event_id, proof))
+    return _guard(check)
