@@ -54,7 +54,11 @@ class _Tally:
 
 
 class DropLog:
-    """Counts dropped messages per (kind, source); logs the first at once, the rest once a minute."""
+    """Counts dropped messages per (kind, source); logs the first at once, the rest once a minute.
+
+    A line reads ``dropped 1 malformed event from client 3e23... at 10.0.0.7 ('event': args are not
+    JSON)``; its detail describes the first message of the line only.
+    """
 
     def __init__(self, every_s: float = LOG_EVERY_S, max_sources: int = MAX_SOURCES) -> None:
         self.every_s, self.max_sources = every_s, max_sources
@@ -97,7 +101,7 @@ class DropLog:
     @staticmethod
     def _write(kind: str, source: str, count: int, detail: str) -> None:
         plural = '' if count == 1 else 's'
-        log.warning('dropped %d %s%s from %s%s', count, kind, plural, source, f' ({detail})' if detail else '')
+        log.warning('dropped %d %s event%s from %s%s', count, kind, plural, source, f' ({detail})' if detail else '')
 
 
 drops = DropLog()
@@ -141,10 +145,10 @@ def _guarded(kind: str, handler: Callable[[str, Any], None]) -> Callable[..., No
             if len(payload) != 1:
                 raise Malformed(f'{len(payload)} payloads')
             handler(sid, payload[0])
-        except Malformed:
-            drops.drop(f'malformed {kind}', _source(sid))
+        except Malformed as malformed:
+            drops.drop('malformed', _source(sid), f'{kind!r}: {malformed}')
         except Forged as forged:
-            drops.drop(f'forged {kind}', _source(sid), f'claimed client {str(forged)[:64]}')
+            drops.drop('forged', _source(sid), f'{kind!r} as client {str(forged)[:64]}')
     on_message.__name__ = f'guarded_{kind}'
     return on_message
 
