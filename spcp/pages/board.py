@@ -32,6 +32,7 @@ from ..domain.changes import (
     TimerChanged,
     VotesChanged,
 )
+from ..domain.errors import DomainError
 from ..domain.events import format_code
 from ..domain.views import CardView, RoomView, SolutionView, ThemeView, snapshot
 from ..i18n import t, tn
@@ -95,6 +96,8 @@ def event_proof_for(code: str) -> str:
 class Board:
     def __init__(self, actor: Actor, view: RoomView, join_url: str) -> None:
         self.actor, self.view, self.join_url = actor, view, join_url
+        self.storage = app.storage.user  # this browser's, kept for handlers (e.g. a key change)
+        self.signed_out = False
         self.room_id = view.id
         self.totals = {c.id: c.votes for c in view.cards}
         self.revealed = view.revealed
@@ -166,7 +169,7 @@ class Board:
         with ui.row().classes('controls'):
             self.expected = ui.number(t('People expected'), value=self.view.expected_size, min=1, max=2000,
                                       step=1).props('dense outlined').classes('w-36').mark('expected-size')
-            ui.button(t('Set'), on_click=self.set_expected).props('outline').mark('set-expected')
+            ui.button(t('Set size'), on_click=self.set_expected).props('outline').mark('set-expected')
             self.presence_label = ui.label().classes('font-bold').mark('presence')
             self.warning = ui.label().classes('text-negative font-bold').mark('room-warning')
             ui.button(t('Change the board key'), icon='key', on_click=self.confirm_rotate) \
@@ -292,6 +295,8 @@ class Board:
     # ---------- live changes ----------
 
     def apply(self, change: Change) -> None:
+        if self.signed_out:
+            return
         if isinstance(change, CardChanged):
             self.totals[change.card.id] = change.card.votes
             self.place(change.card)
@@ -336,7 +341,11 @@ class Board:
             self.upsert_solution(change.solution)
 
     def reload(self) -> None:
-        self.view = read(self.actor, snapshot, room_id=self.room_id)
+        try:
+            self.view = read(self.actor, snapshot, room_id=self.room_id)
+        except DomainError:  # signed out meanwhile (the key was changed)
+            self.sign_out()
+            return
         self.show_phase()
 
     def reload_totals(self) -> None:
@@ -390,16 +399,20 @@ class Board:
         if outcome.done:
             _key, self.actor = outcome.value
             if self.actor.role is Role.FACILITATOR:
-                remember_proof('room', self.view.code, self.actor.proof)
+                remember_proof('room', self.view.code, self.actor.proof, self.storage)
             live.publish([KeyRotated(self.room_id)])
             ui.notify(t('The key was changed. Other boards with the old link are signed out.'), position='top')
 
     def check_still_signed_in(self) -> None:
         """Another board changed the key: a board signed in with the old one closes."""
         if not entry.board_actor(self.view.code, self.actor.proof or '').done:
-            self.root.clear()
-            with self.root:
-                refusal_page('Cannot open this board', Outcome.refused(SIGNED_OUT))
+            self.sign_out()
+
+    def sign_out(self) -> None:
+        self.signed_out = True
+        self.root.clear()
+        with self.root:
+            refusal_page('Cannot open this board', Outcome.refused(SIGNED_OUT))
 
     def toggle_present(self) -> None:
         self.root.classes(toggle='present')

@@ -61,11 +61,13 @@ def client_address(request: Request) -> str:
     return request.client.host if request.client else 'unknown'
 
 
-def remember_proof(kind: str, ident: object, proof: str) -> None:
-    """Keep a sign-in proof (a key's fingerprint, never the key) in this browser's server-side storage."""
-    grants = dict(app.storage.user.get('grants', {}))
+def remember_proof(kind: str, ident: object, proof: str, storage: dict | None = None) -> None:
+    """Keep a sign-in proof (a key's fingerprint, never the key) in this browser's server-side storage
+    (``storage``: that browser's ``app.storage.user``, taken while its page was built)."""
+    storage = app.storage.user if storage is None else storage
+    grants = dict(storage.get('grants', {}))
     grants[f'{kind}:{ident}'] = proof
-    app.storage.user['grants'] = grants
+    storage['grants'] = grants
 
 
 def proof_of(kind: str, ident: object) -> str:
