@@ -100,7 +100,7 @@ def upgrade_to_head(engine: Engine) -> None:
     if current is not None and current not in known:
         raise RuntimeError(f'{engine.url.database} was written by a newer SPCP Live (schema {current}, '
                            f'this version knows up to {head_revision()}): open it with that version')
-    with _one_transaction(engine) as connection:
+    with migration_connection(engine) as connection:
         _upgrade(connection)
 
 
@@ -124,12 +124,13 @@ def _dangling_references(connection: Connection) -> set[tuple]:
 
 
 @contextmanager
-def _one_transaction(engine: Engine) -> Iterator[Connection]:
+def migration_connection(engine: Engine) -> Iterator[Connection]:
     """A connection inside the one transaction a whole upgrade runs in: the file is either upgraded
-    or untouched. For an SQLite file that is a separate connection which takes the write lock at
-    BEGIN (a second process opening the same file waits, then finds it upgraded) and has foreign
-    keys off, as SQLite's procedure for copying a table asks; pysqlite would otherwise commit
-    DDL on its own."""
+    or untouched. Also for running an Alembic command by hand, with ``migration_config``.
+
+    For an SQLite file that is a separate connection which takes the write lock at BEGIN (a second
+    process opening the same file waits, then finds it upgraded) and has foreign keys off, as
+    SQLite's procedure for copying a table asks; pysqlite would otherwise commit DDL on its own."""
     if not _is_sqlite_file(engine):
         with engine.begin() as connection:
             yield connection

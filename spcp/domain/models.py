@@ -22,6 +22,8 @@ class Event(SQLModel, table=True):
     organizer_key: str = Field(index=True)
     plan: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     created_at: datetime = Field(default_factory=utcnow)
+    # scrypt hash, set with `spcp organizer set-password`; None = the key alone signs in
+    organizer_password_hash: str | None = None
 
 
 class Room(SQLModel, table=True):
@@ -41,6 +43,8 @@ class Room(SQLModel, table=True):
     timer_ends_at: datetime | None = None
     timer_remaining_s: int | None = None
     created_at: datetime = Field(default_factory=utcnow)
+    # how many people the facilitator expects; joins beyond it show a warning
+    expected_size: int | None = None
 
 
 class Participant(SQLModel, table=True):
