@@ -13,7 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from . import db, live
 from .actions import BUSY, TOO_FAST, Outcome, limits
-from .domain import access, rooms
+from .domain import access, passwords, rooms
 from .domain.access import Actor
 from .domain.changes import PresenceChanged
 from .domain.errors import DomainError, NotFound
@@ -104,9 +104,25 @@ def board_actor(code: str, proof: str) -> Outcome:
 
 
 def sign_in_organizer(event_id: int, key: str) -> Outcome:
+    """Check an organizer link's key; the value is ``(proof, whether a password must follow)``."""
     def check() -> Outcome:
         with db.session() as session:
-            return Outcome(True, value=access.organizer(session, event_id, key).proof)
+            proof = access.organizer(session, event_id, key).proof
+            return Outcome(True, value=(proof, passwords.needs_password(session, event_id)))
+    return _guard(check)
+
+
+def confirm_password(event_id: int, password: str, *, address: str) -> Outcome:
+    """The organizer's password, after their link: tries from one address are limited like codes."""
+    if (wait := limits().rates.check('code_guesses_per_address', address)) is not None:
+        return Outcome.refused(TOO_FAST, retry=True, seconds=round(wait))
+
+    def check() -> Outcome:
+        with db.session() as session:
+            if passwords.check_organizer_password(session, event_id, password):
+                return Outcome(True)
+        limits().rates.hit('code_guesses_per_address', address)
+        return Outcome.refused('That password is not right.')
     return _guard(check)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ipaddress
 import socket
+import sys
 from collections.abc import Iterable
 from urllib.parse import quote
 
@@ -107,7 +108,8 @@ def base_url(cfg: Settings) -> str:
         address = lan_address()
     else:
         address = f'[{host}]' if ':' in host else host  # bound to one address: that is the one to use
-    return f'http://{address}:{cfg.port}'
+    scheme = 'https' if cfg.tls_cert else 'http'
+    return f'{scheme}://{address}:{cfg.port}'
 
 
 def join_url(base: str, code: str) -> str:
@@ -137,25 +139,30 @@ def describe_event(session: Session, event: Event, base: str) -> dict:
     }
 
 
-def format_event(info: dict) -> str:
-    """``describe_event`` output as text for a terminal."""
-    lines = [f'Event {info["event_id"]}: {info["name"]}',
-             f'  Organizer: {info["organizer_url"]}']
+def format_event(info: dict, *, with_keys: bool = True) -> str:
+    """``describe_event`` output as text for a terminal; without keys, only what phones use."""
+    lines = [f'Event {info["event_id"]}: {info["name"]}']
+    if with_keys:
+        lines.append(f'  Organizer: {info["organizer_url"]}')
     for room in info['rooms']:
         lines += [f'  {room["name"]} (code {room["code_display"]})',
-                  f'    Join:  {room["join_url"]}',
-                  f'    Board: {room["facilitator_url"]}']
-    lines.append('  Organizer and Board links carry secret keys: give them only to the organizer and facilitators.')
+                  f'    Join:  {room["join_url"]}']
+        if with_keys:
+            lines.append(f'    Board: {room["facilitator_url"]}')
+    if with_keys:
+        lines.append('  Organizer and Board links carry secret keys: give them only to the organizer and facilitators.')
     return '\n'.join(lines)
 
 
-def announce(cfg: Settings) -> None:
-    """Print, for every event in the database, the organizer link and each room's links."""
+def announce(cfg: Settings, *, with_keys: bool | None = None) -> None:
+    """Print, for every event in the database, its rooms' join links, and the sign-in links with
+    their keys only on the organizer's own terminal (never into a log file)."""
     from . import db
 
+    with_keys = sys.stdout.isatty() if with_keys is None else with_keys
     base = base_url(cfg)
     print(f'SPCP Live is running. Phones on the same Wi-Fi or hotspot open {base}/', flush=True)
-    if base.startswith(f'http://{LOOPBACK}:') and (cfg.host or '').strip() not in LOCAL_HOSTS:
+    if f'://{LOOPBACK}:' in base and (cfg.host or '').strip() not in LOCAL_HOSTS:
         print('  (No network found: phones cannot reach this laptop until it joins a Wi-Fi or hotspot.)')
     with db.session() as session:
         events = list(session.exec(select(Event).order_by(Event.id)).all())
@@ -164,5 +171,7 @@ def announce(cfg: Settings) -> None:
         print('No event yet: create one with `spcp event create --name NAME --rooms N`.')
     for info in infos:
         print()
-        print(format_event(info))
+        print(format_event(info, with_keys=with_keys))
+    if infos and not with_keys:
+        print(f'\nSign-in links for the organizer and the boards: spcp event links --data-dir {cfg.data_dir}')
     print(flush=True)

@@ -41,6 +41,8 @@ class Settings:
     database_url: str
     public_url: str | None  # e.g. http://192.168.4.1:8080; None = work it out from the LAN address
     joins_per_address: int = DEFAULT_JOINS_PER_ADDRESS   # 0 = no limit
+    tls_cert: Path | None = None   # with tls_key: serve HTTPS
+    tls_key: Path | None = None
     rates: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_RATES))
 
 
@@ -82,4 +84,6 @@ def load() -> Settings:
         joins_per_address=_count(_value('joins_per_address', file_values, DEFAULT_JOINS_PER_ADDRESS),
                                  'SPCP_JOINS_PER_ADDRESS'),
         rates={name: _value(name, file_values, default) for name, default in DEFAULT_RATES.items()},
+        tls_cert=Path(os.environ['SPCP_TLS_CERT']) if os.environ.get('SPCP_TLS_CERT') else None,
+        tls_key=Path(os.environ['SPCP_TLS_KEY']) if os.environ.get('SPCP_TLS_KEY') else None,
     )

@@ -73,8 +73,13 @@ def normalize_code(code: str) -> str:
 
 
 def facilitator(session: Session, code: str, key: str) -> Actor:
-    """The facilitator of the room with ``code``, if ``key`` is its facilitator key (or the organizer's)."""
-    return facilitator_by_proof(session, code, fingerprint(key) if isinstance(key, str) and key else '')
+    """The facilitator of the room with ``code``, if ``key`` is its facilitator key (or the organizer's,
+    unless the event has an organizer password: then the organizer signs in on the organizer page)."""
+    actor = facilitator_by_proof(session, code, fingerprint(key) if isinstance(key, str) and key else '')
+    event = session.get(Event, actor.event_id)
+    if actor.role is Role.ORGANIZER and event is not None and event.organizer_password_hash:
+        raise NotAllowed('This event has an organizer password: sign in on the organizer page first.')
+    return actor
 
 
 def facilitator_by_proof(session: Session, code: str, proof: str) -> Actor:

@@ -7,7 +7,7 @@ from nicegui.testing import User
 from sqlmodel import func, select
 
 from spcp import actions, db, settings
-from spcp.domain import rooms
+from spcp.domain import passwords, rooms
 from spcp.domain.models import Participant, Room
 
 from .conftest import facilitate, settle
@@ -185,3 +185,32 @@ async def test_phone_page_refuses_too_many_actions_with_a_retry_message(create_u
     await phone.should_see('Too many at once: wait')
     await phone.should_see('Nothing you wrote is lost.')
     assert phone.find(marker='issue-input').elements.pop().value == 'issue 3'  # the text stays in the box
+
+
+async def test_organizer_password_is_asked_after_the_link(user: User, event) -> None:
+    with db.session() as session:
+        passwords.set_organizer_password(session, event.id, 'a long password')
+    await user.open(f'/organize/{event.id}?key={event.organizer_key}')
+    await user.should_see('Organizer password')
+    await user.should_not_see('Test event')
+    user.find(marker='password').type('wrong password')
+    user.find(marker='sign-in').click()
+    await user.should_see('That password is not right.')
+    await user.open(f'/board/{event.rooms[0].code}')  # no board before the password either
+    await user.should_see('Sign in with your facilitator link')
+    await user.open(f'/organize/{event.id}')
+    user.find(marker='password').type('a long password')
+    user.find(marker='sign-in').click()
+    await settle()
+    await user.open(f'/organize/{event.id}')
+    await user.should_see('Test event')
+    await user.open(f'/board/{event.rooms[0].code}')
+    await user.should_see('Next phase')
+
+
+async def test_with_a_password_the_organizer_key_is_no_board_link(user: User, event) -> None:
+    with db.session() as session:
+        passwords.set_organizer_password(session, event.id, 'a long password')
+    await user.open(f'/board/{event.rooms[0].code}?key={event.organizer_key}')
+    await user.should_see('This event has an organizer password: sign in on the organizer page first.')
+    await user.should_not_see('Next phase')
