@@ -64,7 +64,7 @@ def test_a_phone_cannot_click_as_another_phone(live: LiveServer, people: People)
 
 
 def test_a_phone_cannot_vote_as_another_phone(live: LiveServer, people: People) -> None:
-    room = live.rooms[0]
+    room = live.rooms[1]
     board = people.board(room)
     people.advance(board, room, 'issues')
     writer = people.phone(room)
@@ -86,7 +86,7 @@ def test_a_phone_cannot_vote_as_another_phone(live: LiveServer, people: People) 
 
 
 def test_a_phone_cannot_replay_the_boards_next_phase(live: LiveServer, people: People) -> None:
-    room = live.rooms[1]
+    room = live.rooms[2]
     board = people.board(room)
     people.advance(board, room, 'issues')
     phone = people.phone(room)
@@ -120,7 +120,7 @@ def malformed_messages(own: str, element_id: int, listener: str) -> list[tuple]:
 
 
 def test_malformed_messages_are_dropped_with_one_log_line(live: LiveServer, people: People) -> None:
-    room = live.rooms[2]
+    room = live.rooms[3]
     board = people.board(room)
     people.advance(board, room, 'issues')
     phone = people.phone(room)
