@@ -20,7 +20,7 @@ import typer
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import select
 
-from . import db, settings
+from . import db, hardening, settings
 from .settings import DEFAULT_PLAN, SESSIONS_DIR, Settings
 
 EXIT_BAD_INPUT = 2
@@ -55,6 +55,7 @@ def configure(*, data_dir: Path, host: str | None = None, port: int | None = Non
         os.environ['SPCP_PUBLIC_URL'] = public_url.strip().rstrip('/')
     cfg = settings.load()
     try:
+        hardening.prepare(cfg.data_dir)  # the database, its -wal/-shm and the folder: this account only
         db.configure(cfg.database_url)
     except (OSError, SQLAlchemyError) as error:
         fail(f'cannot open the database {cfg.database_url}: {error}', EXIT_FAILURE)

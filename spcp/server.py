@@ -7,7 +7,7 @@ import secrets
 
 from nicegui import app, ui
 
-from spcp import db, settings
+from spcp import db, hardening, settings
 from spcp.settings import ASSETS_DIR, Settings
 
 RECONNECT_TIMEOUT_S = 30  # phones on flaky Wi-Fi: keep their page alive through a short drop
@@ -16,10 +16,10 @@ ASSET_VERSION = '2'  # bump when assets/ change, so phones do not keep a stale c
 
 def storage_secret(cfg: Settings) -> str:
     """A secret kept beside the data, so browser ids (cookies) stay valid across restarts."""
-    path = cfg.data_dir / 'storage-secret.txt'
+    path = cfg.data_dir / hardening.SECRET_FILE
     if not path.exists():
-        cfg.data_dir.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_urlsafe(32), encoding='utf-8')
+        cfg.data_dir.mkdir(mode=hardening.PRIVATE_DIR, parents=True, exist_ok=True)
+        hardening.write_private(path, secrets.token_urlsafe(32))  # 0600 from the start, never world-readable
     return path.read_text(encoding='utf-8').strip()
 
 
@@ -38,8 +38,11 @@ def build() -> None:
 
 def start(cfg: Settings | None = None, *, announce: bool = True) -> None:
     cfg = cfg or settings.load()
+    hardening.prepare(cfg.data_dir)  # before the database is opened: its files are created private
+    hardening.use_nicegui_storage(cfg.data_dir)
     db.configure(cfg.database_url)
     build()
+    app.add_middleware(hardening.SecurityHeaders)  # after build(): outside any middleware it adds
     if announce:
         from spcp.links import announce as print_urls
         app.on_startup(lambda: print_urls(cfg))
