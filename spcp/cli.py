@@ -3,6 +3,9 @@
     spcp serve [--host 0.0.0.0] [--port 8080] [--data-dir DIR] [--public-url URL]
     spcp demo [--data-dir DIR]
     spcp event create --name NAME --rooms N [--plan PATH] [--data-dir DIR] [--json]
+    spcp event links [--event ID] [--data-dir DIR] [--json]
+    spcp room rotate-key CODE [--data-dir DIR]
+    spcp organizer set-password EVENT [--data-dir DIR] [--remove]
 
 Flags become the ``SPCP_*`` environment variables that :func:`spcp.settings.load` reads, so the
 web pages (which read the settings too) see the same values. Bad input gives one line on stderr
@@ -32,6 +35,10 @@ app = typer.Typer(name='spcp', help='SPCP Live: live breakout rooms for Strength
 event_app = typer.Typer(help='Set up events and their breakout rooms.', no_args_is_help=True,
                         rich_markup_mode=None)
 app.add_typer(event_app, name='event')
+room_app = typer.Typer(help='Manage one breakout room.', no_args_is_help=True, rich_markup_mode=None)
+app.add_typer(room_app, name='room')
+organizer_app = typer.Typer(help="Protect an event's organizer page.", no_args_is_help=True, rich_markup_mode=None)
+app.add_typer(organizer_app, name='organizer')
 
 DataDir = Annotated[Path, typer.Option('--data-dir', envvar='SPCP_DATA_DIR',
                                        help='Folder for the database and the app secret.')]
@@ -71,11 +78,23 @@ def serve(
     public_url: Annotated[str | None, typer.Option(envvar='SPCP_PUBLIC_URL', help='Address phones use, e.g. '
                                                    'http://192.168.4.1:8080 (default: worked out from the '
                                                    'LAN address).')] = None,
+    tls_cert: Annotated[Path | None, typer.Option('--tls-cert', envvar='SPCP_TLS_CERT', help='Certificate file '
+                                                  '(PEM) to serve HTTPS; needs --tls-key.')] = None,
+    tls_key: Annotated[Path | None, typer.Option('--tls-key', envvar='SPCP_TLS_KEY',
+                                                 help='Private key file (PEM) of the certificate.')] = None,
 ) -> None:
     """Run SPCP Live (creates the demo event if the database has no event yet)."""
     from .demo import ensure_demo
     from .domain.models import Event
 
+    if (tls_cert is None) != (tls_key is None):
+        fail('HTTPS needs both --tls-cert and --tls-key')
+    for path in (tls_cert, tls_key):
+        if path is not None and not Path(path).is_file():
+            fail(f'no such file: {path}')
+    if tls_cert is not None:
+        os.environ['SPCP_TLS_CERT'] = str(Path(tls_cert).resolve())
+        os.environ['SPCP_TLS_KEY'] = str(Path(tls_key).resolve())
     cfg = configure(data_dir=data_dir, host=host, port=port, public_url=public_url or '')
     with db.session() as session:
         if session.exec(select(Event.id)).first() is None:
@@ -132,6 +151,70 @@ def event_create(
         typer.echo(json.dumps(info, indent=2))
     else:
         typer.echo(format_event(info))
+
+
+@event_app.command('links')
+def event_links(
+    event_id: Annotated[int | None, typer.Option('--event', help='Event id (default: every event).')] = None,
+    data_dir: DataDir = DEFAULT_DATA_DIR,
+    as_json: Annotated[bool, typer.Option('--json', help='Print one JSON document (for scripts).')] = False,
+) -> None:
+    """Print the sign-in links (with their keys) of the organizer and of every room's board."""
+    from .domain.models import Event
+    from .links import base_url, describe_event, format_event
+
+    cfg = configure(data_dir=data_dir)
+    with db.session() as session:
+        query = select(Event).order_by(Event.id)
+        events = [e for e in session.exec(query).all() if event_id is None or e.id == event_id]
+        if not events:
+            fail(f'no event with id {event_id}' if event_id is not None else 'no event yet')
+        infos = [describe_event(session, event, base_url(cfg)) for event in events]
+    typer.echo(json.dumps(infos, indent=2) if as_json else '\n\n'.join(format_event(i) for i in infos))
+
+
+@room_app.command('rotate-key')
+def room_rotate_key(
+    code: Annotated[str, typer.Argument(help='The room code, e.g. KMR-472.')],
+    data_dir: DataDir = DEFAULT_DATA_DIR,
+) -> None:
+    """Give a room's board a new key: every browser signed in with the old link is signed out."""
+    from .domain import access
+    from .domain.errors import DomainError
+    from .domain.models import Event
+    from .links import base_url, facilitator_url
+
+    cfg = configure(data_dir=data_dir)
+    try:
+        with db.session() as session:
+            room = access.room_by_code(session, code)
+            event = session.get(Event, room.event_id)
+            owner = access.organizer_by_proof(session, event.id, access.fingerprint(event.organizer_key))
+            key, _ = access.rotate_facilitator_key(session, owner, room.id)
+            typer.echo(f'New board link for {room.name}: {facilitator_url(base_url(cfg), room.join_code, key)}')
+    except DomainError as error:
+        fail(error.message)
+    typer.echo('The old link no longer signs in, and boards signed in with it are signed out.')
+
+
+@organizer_app.command('set-password')
+def organizer_set_password(
+    event_id: Annotated[int, typer.Argument(metavar='EVENT', help='The event id (see `spcp event links`).')],
+    data_dir: DataDir = DEFAULT_DATA_DIR,
+    remove: Annotated[bool, typer.Option('--remove', help='Remove the password: the link alone signs in.')] = False,
+) -> None:
+    """Ask for a password after the organizer link (typed here, stored as a slow salted hash)."""
+    from .domain import passwords
+    from .domain.errors import DomainError
+
+    configure(data_dir=data_dir)
+    password = None if remove else typer.prompt('Organizer password', hide_input=True, confirmation_prompt=True)
+    try:
+        with db.session() as session:
+            passwords.set_organizer_password(session, event_id, password)
+    except DomainError as error:
+        fail(error.message)
+    typer.echo('Password removed.' if remove else 'Password set: the organizer link now asks for it.')
 
 
 def main(argv: list[str] | None = None) -> None:

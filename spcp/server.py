@@ -7,7 +7,8 @@ import secrets
 
 from nicegui import app, ui
 
-from spcp import db, hardening, settings
+from spcp import actions, db, hardening, settings
+from spcp.http_limits import PageLoadLimit
 from spcp.settings import ASSETS_DIR, Settings
 
 RECONNECT_TIMEOUT_S = 30  # phones on flaky Wi-Fi: keep their page alive through a short drop
@@ -21,6 +22,13 @@ def storage_secret(cfg: Settings) -> str:
         cfg.data_dir.mkdir(mode=hardening.PRIVATE_DIR, parents=True, exist_ok=True)
         hardening.write_private(path, secrets.token_urlsafe(32))  # 0600 from the start, never world-readable
     return path.read_text(encoding='utf-8').strip()
+
+
+def tls_options(cfg: Settings) -> dict[str, str]:
+    """HTTPS for organizers who have a certificate (see SECURITY.md); plain HTTP otherwise."""
+    if cfg.tls_cert and cfg.tls_key:
+        return {'ssl_certfile': str(cfg.tls_cert), 'ssl_keyfile': str(cfg.tls_key)}
+    return {}
 
 
 def build() -> None:
@@ -41,7 +49,9 @@ def start(cfg: Settings | None = None, *, announce: bool = True) -> None:
     hardening.prepare(cfg.data_dir)  # before the database is opened: its files are created private
     hardening.use_nicegui_storage(cfg.data_dir)
     db.configure(cfg.database_url)
+    actions.configure(cfg)  # the rate limits and join counts of this server
     build()
+    app.add_middleware(PageLoadLimit)  # pages per address, before NiceGUI makes a client for one
     app.add_middleware(hardening.SecurityHeaders)  # after build(): outside any middleware it adds
     if announce:
         from spcp.links import announce as print_urls
@@ -51,7 +61,8 @@ def start(cfg: Settings | None = None, *, announce: bool = True) -> None:
     app.on_startup(gc.freeze)
     ui.run(host=cfg.host, port=cfg.port, title='SPCP Live', storage_secret=storage_secret(cfg),
            reload=False, show=False, reconnect_timeout=RECONNECT_TIMEOUT_S, favicon=ASSETS_DIR / 'favicon.svg',
-           language='en-US', show_welcome_message=False)
+           language='en-US', show_welcome_message=False,
+           **tls_options(cfg))
 
 
 if __name__ in {'__main__', '__mp_main__'}:

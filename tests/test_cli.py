@@ -40,8 +40,8 @@ def isolated(tmp_path, monkeypatch):
     db._engine = previous
 
 
-def run(*args: str):
-    return CliRunner().invoke(app, list(args))
+def run(*args: str, input: str | None = None):  # noqa: A002 (CliRunner's name)
+    return CliRunner().invoke(app, list(args), input=input)
 
 
 def events_in(data_dir: Path) -> list[tuple[Event, list[Room]]]:
@@ -253,7 +253,7 @@ def test_announce_prints_every_event(isolated, capsys):
     run('event', 'create', '--name', 'Second', '--rooms', '2', '--data-dir', str(isolated))
     capsys.readouterr()
     db.configure(f'sqlite:///{isolated / "spcp.sqlite3"}')
-    links.announce(_settings('0.0.0.0', BASE))
+    links.announce(_settings('0.0.0.0', BASE), with_keys=True)  # the organizer's own terminal
     out = capsys.readouterr().out
     assert 'First' in out and 'Second' in out
     for event, rooms in events_in(isolated):
@@ -261,3 +261,65 @@ def test_announce_prints_every_event(isolated, capsys):
         for room in rooms:
             assert f'{BASE}/r/{room.join_code}' in out
             assert f'{BASE}/board/{room.join_code}?key={room.facilitator_key}' in out
+
+
+def test_announce_into_a_log_file_prints_no_key(isolated, capsys):
+    run('event', 'create', '--name', 'Logged', '--rooms', '2', '--data-dir', str(isolated))
+    capsys.readouterr()
+    db.configure(f'sqlite:///{isolated / "spcp.sqlite3"}')
+    links.announce(_settings('0.0.0.0', BASE))  # stdout is not a terminal here
+    out = capsys.readouterr().out
+    [(event, rooms)] = events_in(isolated)
+    assert event.organizer_key not in out and '?key=' not in out
+    assert all(room.facilitator_key not in out and f'{BASE}/r/{room.join_code}' in out for room in rooms)
+    assert 'spcp event links' in out
+
+
+def test_event_links_prints_the_sign_in_links(isolated):
+    run('event', 'create', '--name', 'Linked', '--rooms', '2', '--data-dir', str(isolated))
+    result = run('event', 'links', '--data-dir', str(isolated), '--json')
+    assert result.exit_code == 0, result.output
+    [info] = json.loads(result.stdout)
+    [(event, rooms)] = events_in(isolated)
+    assert info['organizer_url'].endswith(f'?key={event.organizer_key}')
+    assert run('event', 'links', '--event', '999', '--data-dir', str(isolated)).exit_code == 2
+
+
+def test_room_rotate_key_signs_out_the_old_link(isolated):
+    run('event', 'create', '--name', 'Rotated', '--rooms', '2', '--data-dir', str(isolated))
+    [(_, before)] = events_in(isolated)
+    code = before[0].join_code
+    result = run('room', 'rotate-key', f'{code[:3].lower()}-{code[3:]}', '--data-dir', str(isolated))
+    assert result.exit_code == 0, result.output
+    [(_, after)] = events_in(isolated)
+    assert after[0].facilitator_key != before[0].facilitator_key
+    assert after[1].facilitator_key == before[1].facilitator_key  # only that room
+    assert f'/board/{code}?key={after[0].facilitator_key}' in result.stdout
+    bad = run('room', 'rotate-key', 'ZZZ999', '--data-dir', str(isolated))
+    assert bad.exit_code == 2 and 'No room has the code' in bad.stderr
+
+
+def test_organizer_set_password_is_prompted_and_hashed(isolated):
+    run('event', 'create', '--name', 'Guarded', '--rooms', '1', '--data-dir', str(isolated))
+    [(event, _)] = events_in(isolated)
+    result = run('organizer', 'set-password', str(event.id), '--data-dir', str(isolated),
+                 input='long enough pass\nlong enough pass\n')
+    assert result.exit_code == 0, result.output
+    [(event, _)] = events_in(isolated)
+    assert event.organizer_password_hash.startswith('scrypt$')
+    assert 'long enough pass' not in event.organizer_password_hash
+    short = run('organizer', 'set-password', str(event.id), '--data-dir', str(isolated), input='short\nshort\n')
+    assert short.exit_code == 2 and 'between 8 and 200' in short.stderr
+    assert run('organizer', 'set-password', str(event.id), '--remove', '--data-dir', str(isolated)).exit_code == 0
+    [(event, _)] = events_in(isolated)
+    assert event.organizer_password_hash is None
+
+
+def test_serve_refuses_half_a_tls_setting(isolated, tmp_path):
+    cert = tmp_path / 'cert.pem'
+    cert.write_text('x')
+    result = run('serve', '--tls-cert', str(cert), '--data-dir', str(isolated))
+    assert result.exit_code == 2 and 'both --tls-cert and --tls-key' in result.stderr
+    result = run('serve', '--tls-cert', str(cert), '--tls-key', str(tmp_path / 'missing.pem'), '--data-dir',
+                 str(isolated))
+    assert result.exit_code == 2 and 'no such file' in result.stderr
