@@ -64,7 +64,11 @@ def make_engine(url: str) -> Engine:
         sa_event.listen(engine, 'connect', _sqlite_pragmas)
     else:
         engine = create_engine(url, pool_pre_ping=True)
-    upgrade_to_head(engine)
+    try:
+        upgrade_to_head(engine)
+    except BaseException:
+        engine.dispose()  # nobody else holds it: close the file before reporting
+        raise
     return engine
 
 
@@ -136,7 +140,7 @@ def migration_connection(engine: Engine) -> Iterator[Connection]:
             yield connection
         return
     locked = create_engine(engine.url, poolclass=NullPool, connect_args=_sqlite_connect_args())
-    sa_event.listen(locked, 'connect', _migration_connection)
+    sa_event.listen(locked, 'connect', _migration_pragmas)
     sa_event.listen(locked, 'begin', lambda connection: connection.exec_driver_sql('BEGIN IMMEDIATE'))
     try:
         with locked.begin() as connection:
@@ -145,7 +149,7 @@ def migration_connection(engine: Engine) -> Iterator[Connection]:
         locked.dispose()
 
 
-def _migration_connection(dbapi_connection, record) -> None:
+def _migration_pragmas(dbapi_connection, record) -> None:
     dbapi_connection.isolation_level = None  # SQLAlchemy's begin event emits BEGIN, not pysqlite
     _sqlite_pragmas(dbapi_connection, record, foreign_keys=False)
 
