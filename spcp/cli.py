@@ -64,7 +64,7 @@ def configure(*, data_dir: Path, host: str | None = None, port: int | None = Non
     try:
         hardening.prepare(cfg.data_dir)  # the database, its -wal/-shm and the folder: this account only
         db.configure(cfg.database_url)
-    except (OSError, SQLAlchemyError) as error:
+    except (OSError, SQLAlchemyError, RuntimeError) as error:  # RuntimeError: a file from a newer version
         fail(f'cannot open the database {cfg.database_url}: {error}', EXIT_FAILURE)
     return cfg
 
