@@ -7,9 +7,11 @@ a few participants per room (``SPCP_JOINS_PER_ADDRESS``).
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import Session
 
 from . import db, live
 from .actions import BUSY, TOO_FAST, Outcome, limits
@@ -87,47 +89,40 @@ def presence_of(room_id: int) -> PresenceChanged:
     return PresenceChanged(room_id, presence().connected(room_id), limits().joins.refused.get(room_id, 0))
 
 
+def _value(lookup: Callable[[Session], object]) -> Outcome:
+    """Done with what ``lookup`` finds in a fresh session, or the refusal it raised."""
+    def run() -> Outcome:
+        with db.session() as session:
+            return Outcome(True, value=lookup(session))
+    return _guard(run)
+
+
 def sign_in_board(code: str, key: str) -> Outcome:
     """Check a facilitator link's key; the value is the proof the browser keeps (not the key)."""
-    def check() -> Outcome:
-        with db.session() as session:
-            return Outcome(True, value=access.facilitator(session, code, key).proof)
-    return _guard(check)
+    return _value(lambda session: access.facilitator(session, code, key).proof)
 
 
 def board_actor(code: str, proof: str) -> Outcome:
     """The facilitator (or organizer) a browser signed in as for this room, if still valid."""
-    def check() -> Outcome:
-        with db.session() as session:
-            return Outcome(True, value=access.facilitator_by_proof(session, code, proof))
-    return _guard(check)
+    return _value(lambda session: access.facilitator_by_proof(session, code, proof))
 
 
 def sign_in_organizer(event_id: int, key: str) -> Outcome:
     """Check an organizer link's key; the value is ``(proof, whether a password must follow)``."""
-    def check() -> Outcome:
-        with db.session() as session:
-            proof = access.organizer(session, event_id, key).proof
-            return Outcome(True, value=(proof, passwords.needs_password(session, event_id)))
-    return _guard(check)
+    return _value(lambda session: (access.organizer(session, event_id, key).proof,
+                                   passwords.needs_password(session, event_id)))
+
+
+def organizer_actor(event_id: int, proof: str) -> Outcome:
+    return _value(lambda session: access.organizer_by_proof(session, event_id, proof))
 
 
 def confirm_password(event_id: int, password: str, *, address: str) -> Outcome:
     """The organizer's password, after their link: tries from one address are limited like codes."""
     if (wait := limits().rates.check('code_guesses_per_address', address)) is not None:
         return Outcome.refused(TOO_FAST, retry=True, seconds=round(wait))
-
-    def check() -> Outcome:
-        with db.session() as session:
-            if passwords.check_organizer_password(session, event_id, password):
-                return Outcome(True)
+    right = _value(lambda session: passwords.check_organizer_password(session, event_id, password))
+    if right.done and not right.value:
         limits().rates.hit('code_guesses_per_address', address)
         return Outcome.refused('That password is not right.')
-    return _guard(check)
-
-
-def organizer_actor(event_id: int, proof: str) -> Outcome:
-    def check() -> Outcome:
-        with db.session() as session:
-            return Outcome(True, value=access.organizer_by_proof(session, event_id, proof))
-    return _guard(check)
+    return right
