@@ -9,7 +9,9 @@ one of the sending socket's rooms. Anything else is dropped.
 
 A malformed message (not one dict, missing keys, wrong types, args that are not JSON) used to raise
 inside the handler: one traceback in the log per message, which lets any phone flood the log.
-Both kinds of drop are now counted and logged as one warning line per source per minute.
+Both kinds of drop are now counted and logged as one warning line per source per minute. The same
+goes for a malformed ``handshake`` (explicit, or implicit in the ``connect`` query), whose shape is
+checked before NiceGUI's own handler runs, and for a packet python-socketio cannot decode.
 
 Everything else mirrors NiceGUI 3.18's ``nicegui/nicegui.py`` and ``Client.handle_event`` line for
 line. That is why ``pyproject.toml`` pins NiceGUI to ``>=3.18,<3.19``: these handlers copy private
@@ -22,19 +24,23 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import parse_qs
 
 from nicegui import core, json
 from nicegui.client import Client
 from nicegui.javascript_request import JavaScriptRequest
+from nicegui.nicegui import _on_connect as nicegui_connect
+from nicegui.nicegui import _on_handshake as nicegui_handshake
+from socketio.exceptions import ConnectionRefusedError as SocketRefused
 
 log = logging.getLogger(__name__)
 
 NICEGUI_MINOR = '3.18'  # the version whose handlers are mirrored below
 LOG_EVERY_S = 60.0      # at most one warning line per source (client or socket) per minute
-MAX_SOURCES = 200       # beyond this many noisy sources per minute, the rest are counted together
+MAX_SOURCES = 50        # beyond this many noisy sources a minute (new sockets), the rest are counted together
 OTHERS = 'other sockets'
 LOG_LEVELS = {'debug', 'info', 'warning', 'error'}
 
@@ -222,7 +228,54 @@ HANDLERS: dict[str, Callable[[str, Any], None]] = {
 }
 
 
+# ---------- handshakes and packets: shape checks in front of NiceGUI's and python-socketio's code ----------
+
+def _handshake_shape(data: Any) -> bool:
+    """What ``_on_handshake`` and ``Client.handle_handshake`` index and convert without a check."""
+    return (isinstance(data, dict)
+            and all(isinstance(data.get(key), str) for key in ('client_id', 'tab_id', 'document_id'))
+            and isinstance(data.get('old_tab_id'), str | None)
+            and _message_id(data.get('next_message_id')))
+
+
+def _message_id(value: Any) -> bool:
+    if value is None or (isinstance(value, int) and not isinstance(value, bool)):
+        return True
+    return isinstance(value, str) and value.isascii() and value.isdigit()  # the query string's form
+
+
+async def on_handshake(sid: str, *payload: Any) -> bool:
+    if len(payload) != 1 or not _handshake_shape(payload[0]):
+        drops.drop('malformed', _source(sid), "'handshake'")
+        return False  # as for an unknown client: the browser reloads
+    return await nicegui_handshake(sid, payload[0])
+
+
+async def on_connect(sid: str, environ: dict[str, Any], auth: Any = None) -> None:
+    query = {k: v[0] for k, v in parse_qs(environ.get('QUERY_STRING', '')).items()}  # as _on_connect reads it
+    if query.get('implicit_handshake', '') == 'true' and not _handshake_shape(query):
+        drops.drop('malformed', _source(sid), 'implicit handshake')
+        raise SocketRefused('Implicit handshake failed')
+    await nicegui_connect(sid, environ, auth)
+
+
+def _guarded_packets(handle: Callable[[str, Any], Awaitable[None]]) -> Callable[[str, Any], Awaitable[None]]:
+    """python-socketio logs a traceback for every packet it cannot decode: count those instead."""
+    async def on_packet(eio_sid: str, data: Any) -> None:
+        try:
+            await handle(eio_sid, data)
+        except Exception as error:  # noqa: BLE001 (event handlers run in their own tasks: only decoding is here)
+            scope = (core.sio.environ.get(eio_sid) or {}).get('asgi.scope', {})
+            address = (scope.get('client') or ('?',))[0]
+            drops.drop('malformed', f'connection at {address}', f'packet: {type(error).__name__}: {error}'[:200])
+    return on_packet
+
+
 def install() -> None:
-    """Replace NiceGUI's four message handlers (``sio.on(name, handler=...)`` overwrites the entry)."""
+    """Replace NiceGUI's message and handshake handlers (``sio.on(name, handler=...)`` overwrites the
+    entry) and wrap python-socketio's packet decoding (registered with engine.io as ``'message'``)."""
     for name, handler in HANDLERS.items():
         core.sio.on(name, handler=_guarded(name, handler))
+    core.sio.on('handshake', handler=on_handshake)
+    core.sio.on('connect', handler=on_connect)
+    core.sio.eio.on('message', _guarded_packets(core.sio._handle_eio_message))  # noqa: SLF001

@@ -221,6 +221,12 @@ class RawClient:
         types = {e['type'] for e in self.element(element_id).get('events', [])}
         self.emit_event(element_id, 'update:value' if 'update:value' in types else 'update:modelValue', [value])
 
+    def send_packet(self, raw: str) -> None:
+        """Send one engine.io message as is, bypassing socket.io's encoder (for undecodable packets)."""
+        if self.sio is None:
+            raise PageError('open a page first')
+        self.sio.eio.send(raw)
+
     def emit_raw(self, event: str, *payload: Any) -> None:
         """Send any socket.io event with any payload (for malformed-message tests)."""
         if self.sio is None:
