@@ -42,9 +42,12 @@ async def phone_page(code: str, request: Request) -> None:
         return
     waiting = ui.label(t('Connecting…')).classes('phone-prompt')
     device = app.storage.browser.get('id', '')
+    client = ui.context.client
     try:  # a participant is made only by a page that really connects, never by a plain GET
-        await ui.context.client.connected(timeout=CONNECT_TIMEOUT_S)
+        await client.connected(timeout=CONNECT_TIMEOUT_S)
     except ClientConnectionTimeout:
+        return
+    if client.is_deleted or not client.has_socket_connection:  # a prefetch, dropped unconnected
         return
     joined = entry.join(found.value.code, device=device, address=address)
     waiting.delete()
@@ -54,8 +57,8 @@ async def phone_page(code: str, request: Request) -> None:
     actor = joined.value
     PhoneScreen(actor, read(actor, snapshot, room_id=actor.room_id), address)
     entry.connected(actor, now=True)
-    ui.context.client.on_disconnect(lambda: entry.connected(actor, now=False))
-    ui.context.client.on_connect(lambda: entry.connected(actor, now=True))
+    client.on_disconnect(lambda: entry.connected(actor, now=False))
+    client.on_connect(lambda: entry.connected(actor, now=True))
 
 
 def dots_text(n: int) -> str:

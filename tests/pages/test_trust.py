@@ -214,3 +214,15 @@ async def test_with_a_password_the_organizer_key_is_no_board_link(user: User, ev
     await user.open(f'/board/{event.rooms[0].code}?key={event.organizer_key}')
     await user.should_see('This event has an organizer password: sign in on the organizer page first.')
     await user.should_not_see('Next phase')
+
+
+async def test_a_prefetch_that_never_connects_joins_nobody(user: User, event) -> None:
+    """Chromium's prefetch waits without a timeout in NiceGUI; when the unconnected page is
+    dropped, the wait ends, and that must not make a participant."""
+    from nicegui import Client
+    room = event.rooms[0]
+    response = await user.http_client.get(f'/r/{room.code}', headers={'Sec-Purpose': 'prefetch'})
+    assert response.status_code == 200
+    Client.prune_instances(client_age_threshold=0)  # what NiceGUI does to unconnected pages after a minute
+    await settle()
+    assert participants(room.id) == 0
