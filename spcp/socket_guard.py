@@ -42,6 +42,9 @@ NICEGUI_MINOR = '3.18'  # the version whose handlers are mirrored below
 LOG_EVERY_S = 60.0      # at most one warning line per source (client or socket) per minute
 MAX_SOURCES = 50        # beyond this many noisy sources a minute (new sockets), the rest are counted together
 OTHERS = 'other sockets'
+# The longest thing a phone sends is a card's text (280 characters, at most ~1.2 KB as JSON even in
+# Devanagari); engine.io accepted 1 MB messages, and 900 KB submits slowed every other room down.
+MAX_MESSAGE_BYTES = 64 * 1024
 LOG_LEVELS = {'debug', 'info', 'warning', 'error'}
 
 
@@ -279,3 +282,7 @@ def install() -> None:
     core.sio.on('handshake', handler=on_handshake)
     core.sio.on('connect', handler=on_connect)
     core.sio.eio.on('message', _guarded_packets(core.sio._handle_eio_message))  # noqa: SLF001
+    core.sio.eio.max_http_buffer_size = MAX_MESSAGE_BYTES  # longer messages close that socket
+    # NiceGUI allows sockets from any origin ('*'); None lets only pages served by this laptop connect
+    # (a browser always sends Origin, so another site cannot open a socket with a phone's cookies)
+    core.sio.eio.cors_allowed_origins = None
