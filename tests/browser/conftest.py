@@ -2,8 +2,9 @@
 
 The server is started once per test session, exactly as an organizer would: ``spcp event create
 --json`` into a fresh data folder, then ``spcp serve`` on a free port. The tests read the rooms'
-codes and links from that JSON. Playwright's sync API is used from plain (non-async) tests, so it
-never runs inside pytest-asyncio's event loop.
+codes and links from that JSON. A module that needs other settings (limits on) starts its own with
+``make_server(SPCP_...='...')`` or overrides ``server`` with a module fixture. Playwright's sync
+API is used from plain (non-async) tests, so it never runs inside pytest-asyncio's event loop.
 """
 from __future__ import annotations
 
@@ -46,11 +47,16 @@ class Server:
     base_url: str
     event: dict
     log: Path
+    data_dir: Path
     process: subprocess.Popen = field(repr=False)
 
     @property
     def rooms(self) -> list[dict]:
         return self.event['rooms']
+
+    @property
+    def database(self) -> Path:
+        return self.data_dir / 'spcp.sqlite3'
 
 
 def _wait_until_up(process: subprocess.Popen, url: str, log: Path) -> None:
@@ -69,18 +75,27 @@ def _wait_until_up(process: subprocess.Popen, url: str, log: Path) -> None:
                 f'{log.read_text(errors="replace")}')
 
 
-@pytest.fixture(scope='session')
-def server(tmp_path_factory) -> Iterator[Server]:
-    """``spcp event create --json`` (3 rooms) then ``spcp serve``, both on one fresh data folder."""
+def _stop(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=10)
+
+
+@contextlib.contextmanager
+def running_server(data_dir: Path, name: str, **settings: str) -> Iterator[Server]:
+    """``spcp event create --json`` (3 rooms) then ``spcp serve``, both on ``data_dir``; ``settings``
+    are extra ``SPCP_*`` variables (limits). The server log is copied to test-artifacts/NAME.log."""
     if not CHROMIUM.exists():
         pytest.skip(f'{CHROMIUM} is not installed (apt-get install chromium)')
-    data_dir = tmp_path_factory.mktemp('spcp-browser-data')
     port = free_port()
     base_url = f'http://127.0.0.1:{port}'
     # without pytest's variables: NiceGUI would think it runs inside a test (PYTEST_CURRENT_TEST)
     env = {key: value for key, value in os.environ.items() if not key.startswith(('PYTEST_', 'SPCP_'))}
     env |= {'SPCP_DATA_DIR': str(data_dir), 'SPCP_HOST': '127.0.0.1', 'SPCP_PORT': str(port),
-           'SPCP_PUBLIC_URL': base_url, 'PYTHONUNBUFFERED': '1'}
+            'SPCP_PUBLIC_URL': base_url, 'PYTHONUNBUFFERED': '1'} | settings
     created = subprocess.run([*SPCP, 'event', 'create', '--name', 'Riverside SPCP', '--rooms', '3', '--json',
                               '--data-dir', str(data_dir)],
                              cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=60)
@@ -94,16 +109,33 @@ def server(tmp_path_factory) -> Iterator[Server]:
                                    cwd=PROJECT_ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT)
     try:
         _wait_until_up(process, base_url + '/', log)
-        yield Server(base_url, event, log, process)
+        yield Server(base_url, event, log, data_dir, process)
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
+        _stop(process)
         ARTIFACTS.mkdir(exist_ok=True)
-        shutil.copyfile(log, ARTIFACTS / 'browser-server.log')
+        shutil.copyfile(log, ARTIFACTS / f'{name}.log')
+
+
+@pytest.fixture(scope='session')
+def server(tmp_path_factory) -> Iterator[Server]:
+    """The server most browser tests share. Its tests open several phones from 127.0.0.1, so the
+    per-address limits (new participants, page loads) are off here; test_trust_browser tests them."""
+    data_dir = tmp_path_factory.mktemp('spcp-browser-data')
+    with running_server(data_dir, 'browser-server', SPCP_JOINS_PER_ADDRESS='0',
+                        SPCP_PAGE_LOADS_PER_ADDRESS='') as started:
+        yield started
+
+
+@pytest.fixture(scope='module')
+def make_server(tmp_path_factory, request) -> Iterator[Callable[..., Server]]:
+    """``make_server(SPCP_NAME='value', ...)``: another server with its own data folder and event,
+    for a module that needs other settings; every server made is stopped after the module."""
+    with contextlib.ExitStack() as stack:
+        def make(**settings: str) -> Server:
+            data_dir = tmp_path_factory.mktemp('spcp-browser-data')
+            name = f'{request.module.__name__.rsplit(".", 1)[-1]}-server-{data_dir.name}'
+            return stack.enter_context(running_server(data_dir, name, **settings))
+        yield make
 
 
 @pytest.fixture(scope='module')
