@@ -4,7 +4,8 @@ As in ``tests/browser/conftest.py``: ``spcp event create --json`` into a fresh d
 ``spcp serve`` on a free port; codes and links come from that JSON. Here the server can also be
 killed with SIGKILL (by the PID of the process started here) and started again on the same folder
 and port. ``SPCP_JOINS_PER_ADDRESS=0`` and the per-address limits switched off let many raw clients
-join and act from 127.0.0.1; the per-participant limits stay on.
+join and act from 127.0.0.1; the per-participant limits stay on. ``limits_server`` is a second such
+server (its own folder, event and port) with every limit at its default, for the tests of the limits.
 
 ``SPCP_LIVE_PROJECT=/path/to/checkout`` runs the server from another checkout (e.g. a ``git archive``
 of HEAD while the working tree is half-edited); the tests themselves always come from this tree.
@@ -22,6 +23,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -140,14 +142,16 @@ class LiveServer:
         return self.query('SELECT phase FROM room WHERE join_code = ?', code)[0][0]
 
 
-@pytest.fixture(scope='session')
-def _live_server(tmp_path_factory) -> Iterator[LiveServer]:
-    data_dir = tmp_path_factory.mktemp('spcp-live-data')
+@contextmanager
+def running_server(tmp_path_factory, name: str, limits_env: dict[str, str]) -> Iterator[LiveServer]:
+    """A fresh event in a fresh folder and ``spcp serve`` on it, with ``limits_env`` on top of the
+    defaults; the log is copied to ``test-artifacts/<name>-server.log`` at the end."""
+    data_dir = tmp_path_factory.mktemp(f'spcp-{name}-data')
     port = free_port()
     # without pytest's variables: NiceGUI would think it runs inside a test (PYTEST_CURRENT_TEST)
     env = {key: value for key, value in os.environ.items() if not key.startswith(('PYTEST_', 'SPCP_'))}
     env |= {'SPCP_DATA_DIR': str(data_dir), 'SPCP_HOST': '127.0.0.1', 'SPCP_PORT': str(port),
-            'SPCP_PUBLIC_URL': f'http://127.0.0.1:{port}', 'PYTHONUNBUFFERED': '1', **NO_PER_ADDRESS_LIMITS}
+            'SPCP_PUBLIC_URL': f'http://127.0.0.1:{port}', 'PYTHONUNBUFFERED': '1', **limits_env}
     server = LiveServer(data_dir, port, env)
     server.create_event()
     try:
@@ -156,7 +160,20 @@ def _live_server(tmp_path_factory) -> Iterator[LiveServer]:
     finally:
         server.stop()
         ARTIFACTS.mkdir(exist_ok=True)
-        shutil.copyfile(server.log, ARTIFACTS / 'live-server.log')
+        shutil.copyfile(server.log, ARTIFACTS / f'{name}-server.log')
+
+
+@pytest.fixture(scope='session')
+def _live_server(tmp_path_factory) -> Iterator[LiveServer]:
+    with running_server(tmp_path_factory, 'live', NO_PER_ADDRESS_LIMITS) as server:
+        yield server
+
+
+@pytest.fixture(scope='module')
+def limits_server(tmp_path_factory) -> Iterator[LiveServer]:
+    """A second server with every limit at its default (no ``SPCP_`` variable reaches it), running."""
+    with running_server(tmp_path_factory, 'limits', {}) as server:
+        yield server
 
 
 @pytest.fixture
