@@ -91,7 +91,8 @@ def edit(session: Session, actor: Actor, room_id: int, card_id: int, text: str) 
 
 def merge(session: Session, actor: Actor, room_id: int, keep_id: int, other_ids: list[int]) -> list[Change]:
     """Merge duplicate cards into ``keep_id``: their votes move to it; a participant who had dots on
-    both keeps at most the room's per-card limit there and gets the rest back."""
+    both keeps at most the room's per-card limit there and gets the rest back. Dots moved from a
+    hidden card count again, so whoever re-spent them meanwhile loses the excess (as on showing)."""
     room = require_facilitator(session, actor, room_id)
     keep = room_card(session, room, keep_id)
     others = [room_card(session, room, i) for i in dict.fromkeys(other_ids) if i != keep_id]
@@ -110,6 +111,9 @@ def merge(session: Session, actor: Actor, room_id: int, keep_id: int, other_ids:
                              .order_by(col(Vote.id))).all()
         for extra in votes[room.max_dots_per_card:]:
             session.delete(extra)
+    session.flush()
+    if not keep.hidden:  # dots from a hidden card count again once merged into a shown one: as when showing it
+        voters.update(_trim_overdrawn(session, room, keep))
     session.commit()
     view = card_view(session, keep)
     changes: list[Change] = [CardRemoved(room_id, other.id) for other in others]
