@@ -84,6 +84,7 @@ def update() -> None:
         path = CATALOG_DIR / locale / 'LC_MESSAGES' / f'{DOMAIN}.po'
         catalog = _read(locale) if path.is_file() else Catalog(locale=locale, project='SPCP Live')
         catalog.update(template, no_fuzzy_matching=True)
+        catalog.fuzzy = False  # a fuzzy header is left out of the .mo, and its Plural-Forms with it
         catalog.obsolete.clear()
         _write(path, catalog)
 
@@ -140,6 +141,8 @@ def check() -> list[Problem]:
     problems: list[Problem] = []
     for locale in translated_locales():
         catalog = _read(locale)
+        if catalog.fuzzy:
+            problems.append(Problem(locale, '', 'the header is marked fuzzy: its plural rule would be ignored'))
         for expected in template:
             if expected.id:
                 problems += _check_message(locale, expected, catalog.get(expected.id))
