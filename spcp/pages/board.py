@@ -136,7 +136,7 @@ class Board:
             ui.separator().props('vertical')
             self.minutes = ui.number(self.tr('Minutes'), value=self.view.current.minutes, min=1, max=240, step=1) \
                 .props('dense outlined').classes('w-24')
-            ui.button(self.tr('Set'), on_click=self.set_timer).props('outline')
+            ui.button(self.tr('Set minutes'), on_click=self.set_timer).props('outline')
             labelled(ui.button(icon='play_arrow', on_click=self.start_timer).props('outline'),
                      aria_label=self.tr('Start timer'))
             labelled(ui.button(icon='pause', on_click=lambda: self.act(rooms.stop_timer)).props('outline'),
@@ -153,13 +153,13 @@ class Board:
             ui.button(self.tr('Group'), icon='workspaces', on_click=self.group).props('unelevated').mark('group')
             ui.button(self.tr('Rename'), on_click=self.rename).props('outline')
             ui.button(self.tr('Ungroup'), on_click=self.ungroup).props('outline')
-            ui.button(self.tr('Take out'), on_click=self.take_out).props('outline')
+            ui.button(self.tr('Take out of theme'), on_click=self.take_out).props('outline')
             ui.button(self.tr('Merge'), icon='call_merge', on_click=self.merge).props('outline').mark('merge')
             ui.button(self.tr('Hide'), icon='visibility_off', on_click=lambda: self.hide(True)) \
                 .props('outline color=negative').mark('hide')
             ui.button(self.tr('Show'), icon='visibility', on_click=lambda: self.hide(False)) \
                 .props('outline').mark('show')
-            ui.button(self.tr('Clear'), on_click=self.clear_selection).props('flat')
+            ui.button(self.tr('Clear selection'), on_click=self.clear_selection).props('flat')
             with ui.expansion(self.tr('Hidden cards')).classes('hidden-tray'):
                 self.tray = ui.element('div').classes('pool')
         self.build_room_controls()
@@ -174,7 +174,7 @@ class Board:
         with ui.row().classes('controls'):
             self.expected = ui.number(self.tr('People expected'), value=self.view.expected_size, min=1, max=2000,
                                       step=1).props('dense outlined').classes('w-36').mark('expected-size')
-            ui.button(self.tr('Set size'), on_click=self.set_expected).props('outline').mark('set-expected')
+            ui.button(self.tr('Set number'), on_click=self.set_expected).props('outline').mark('set-expected')
             self.presence_label = ui.label().classes('font-bold').mark('presence')
             self.warning = ui.label().classes('text-negative font-bold').mark('room-warning')
             ui.button(self.tr('Change the board key'), icon='key', on_click=self.confirm_rotate) \
@@ -206,7 +206,8 @@ class Board:
         return label
 
     def decorate(self, label: ui.label, card: CardView) -> None:
-        label.props['data-merged'] = self.tr('+{n} similar', n=card.merged_count) if card.merged_count else None
+        label.props['data-merged'] = self.tr.plural('+{n} similar', '+{n} similar', card.merged_count) \
+            if card.merged_count else None
         label.props['data-votes'] = str(self.totals.get(card.id, 0)) if self.revealed else None
         label.props['aria-pressed'] = 'true' if card.id in self.selected else 'false'
         label.update()
@@ -223,7 +224,8 @@ class Board:
         if not self.revealed:
             return rank + theme.name
         dots = sum(self.totals.get(c, 0) for c in self.themed.placed if self.themed.placed[c] == theme.id)
-        return f'{rank}{theme.name} — {self.tr.plural("{n} dot", "{n} dots", dots)}'
+        dots_text = self.tr.plural('{n} dot', '{n} dots', dots)
+        return f'{rank}{theme.name} — {dots_text}'
 
     # ---------- what the room sees ----------
 
@@ -391,8 +393,8 @@ class Board:
     def confirm_rotate(self) -> None:
         with ui.dialog() as dialog, ui.card():
             ui.label(self.tr('Change the key of this board?')).classes('text-xl font-bold')
-            ui.label(self.tr('Every other browser signed in with the old link is signed out. This browser stays '
-                       'signed in. The organizer gets the new link with `spcp room show-link`.'))
+            ui.label(self.tr('Every other browser signed in with the old link will be signed out. This browser '
+                             'stays signed in. The new link is printed on the laptop by `spcp event links`.'))
             with ui.row():
                 ui.button(self.tr('Change the key'), on_click=lambda: (dialog.close(), self.rotate_key())) \
                     .props('unelevated color=negative').mark('confirm-rotate')

@@ -121,7 +121,7 @@ class PhoneScreen:
         ui.label(self.tr('Which group do you come from? (optional)')).classes('phone-heading')
         options = {'': self.tr('Prefer not to say')} | {k: self.tr(v) for k, v in rooms.GROUPS.items()}
         labelled(ui.radio(options, value=self.view.me.group or '',
-                          on_change=lambda e: self.choose_group(e.value or None)), aria_label=self.tr('Group'))
+                          on_change=lambda e: self.choose_group(e.value or None)), aria_label=self.tr('Your group'))
 
     def act(self, action, **kwargs) -> Outcome:
         """Do a participant action through the one seam (rate-limited by participant and address)."""
@@ -215,7 +215,7 @@ class PhoneScreen:
         self.solution_items: dict[int, ui.button] = {}
         themes = {th.id: th for th in self.view.themes}
         if not self.view.top_themes_ids:
-            ui.label(self.tr('The facilitator has not grouped any themes yet.')).classes('notice')
+            ui.label(self.tr('The facilitator has not made any themes yet.')).classes('notice')
         for theme_id in self.view.top_themes_ids:
             theme = themes[theme_id]
             with ui.column().classes('theme-box'):

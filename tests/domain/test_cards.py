@@ -106,7 +106,7 @@ def test_room_card_length_setting_is_used(session, issues, p1, key):
     session.commit()
     with pytest.raises(DomainError) as info:
         cards.submit(session, p1, issues.id, 'z' * 21, key())
-    assert said(info.value) == 'Please keep it under 20 characters (now 21).'
+    assert said(info.value) == 'Please keep it to 20 characters or fewer (now 21).'
 
 
 def test_max_cards_per_participant(session, issues, p1, p2, key):

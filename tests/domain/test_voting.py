@@ -78,7 +78,7 @@ def test_one_dot_per_card_by_default(session, room, p1, deck, key):
     voting.add_dot(session, p1, room.id, deck[0], key())
     with pytest.raises(DomainError) as info:
         voting.add_dot(session, p1, room.id, deck[0], key())
-    assert 'at most 1 dot' in said(info.value)
+    assert said(info.value) == 'One card takes at most 1 of your dots.'
     assert _votes(session, card_id=deck[0]) == 1
 
 
@@ -90,7 +90,7 @@ def test_room_with_two_dots_per_card(session, room, p1, deck, key):
     assert (change.total, change.dots_on_card, change.dots_left) == (2, 2, 1)
     with pytest.raises(DomainError) as info:
         voting.add_dot(session, p1, room.id, deck[0], key())
-    assert 'at most 2 dot' in said(info.value)
+    assert said(info.value) == 'One card takes at most 2 of your dots.'
     assert views.snapshot(session, p1, room.id).me.dots == {deck[0]: 2}
 
 
