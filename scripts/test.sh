@@ -17,6 +17,7 @@ fi
 
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/pip install -q -e '.[test]'
+.venv/bin/python -m spcp.catalogs compile >/dev/null  # translations: .po -> .mo
 
 .venv/bin/ruff check .
 

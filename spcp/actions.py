@@ -18,14 +18,14 @@ from sqlalchemy.exc import SQLAlchemyError
 from . import db, live
 from .domain.access import Actor, Role
 from .domain.changes import Change
-from .domain.errors import DomainError
+from .domain.errors import DomainError, msgid
 from .rate_limits import JoinCounter, RateLimits
 from .settings import DEFAULT_JOINS_PER_ADDRESS, DEFAULT_RATES, Settings
 
 log = logging.getLogger(__name__)
 
-BUSY = 'Not saved: the server is busy. Please try again.'
-TOO_FAST = 'Too many at once: wait {seconds} seconds, then try again. Nothing you wrote is lost.'
+BUSY = msgid('Not saved: the server is busy. Please try again.')
+TOO_FAST = msgid('Too many at once: wait {seconds} seconds, then try again. Nothing you wrote is lost.')
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import select
 
 from . import db, hardening, settings
+from .domain.errors import DomainError
+from .i18n import english
 from .settings import DEFAULT_PLAN, SESSIONS_DIR, Settings
 
 EXIT_BAD_INPUT = 2
@@ -43,6 +45,11 @@ app.add_typer(organizer_app, name='organizer')
 DataDir = Annotated[Path, typer.Option('--data-dir', envvar='SPCP_DATA_DIR',
                                        help='Folder for the database and the app secret.')]
 DEFAULT_DATA_DIR = SESSIONS_DIR / 'data'
+
+
+def said(error: DomainError) -> str:
+    """A domain refusal in English, for the terminal."""
+    return english()(error.msgid, **error.params)
 
 
 def fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:
@@ -144,7 +151,7 @@ def event_create(
             event = create_event(session, name, rooms, session_plan)
             info = describe_event(session, event, base_url(cfg))
     except DomainError as error:
-        fail(error.message)
+        fail(said(error))
     except SQLAlchemyError as error:
         fail(f'cannot save the event in {cfg.database_url}: {error}', EXIT_FAILURE)
     if as_json:
@@ -193,7 +200,7 @@ def room_rotate_key(
             key, _ = access.rotate_facilitator_key(session, owner, room.id)
             typer.echo(f'New board link for {room.name}: {facilitator_url(base_url(cfg), room.join_code, key)}')
     except DomainError as error:
-        fail(error.message)
+        fail(said(error))
     typer.echo('The old link no longer signs in, and boards signed in with it are signed out.')
 
 
@@ -213,7 +220,7 @@ def organizer_set_password(
         with db.session() as session:
             passwords.set_organizer_password(session, event_id, password)
     except DomainError as error:
-        fail(error.message)
+        fail(said(error))
     typer.echo('Password removed.' if remove else 'Password set: the organizer link now asks for it.')
 
 

@@ -18,11 +18,11 @@ from .actions import BUSY, TOO_FAST, Outcome, limits
 from .domain import access, passwords, rooms
 from .domain.access import Actor
 from .domain.changes import PresenceChanged
-from .domain.errors import DomainError, NotFound
+from .domain.errors import DomainError, NotFound, msgid
 from .presence import presence
 
-FULL = ('This room already has as many phones from your network as it allows. '
-        'If you are a new participant, ask the facilitator.')
+FULL = msgid('This room already has as many phones from your network as it allows. '
+             'If you are a new participant, ask the facilitator.')
 
 
 @dataclass(frozen=True)

@@ -12,11 +12,11 @@ import html
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from . import actions
-from .i18n import t
+from .i18n import negotiate, translator
 
 NOT_COUNTED = ('/_nicegui', '/assets/', '/favicon')
 
-TOO_MANY_PAGE = '''<!doctype html><html lang="en"><head><meta charset="utf-8">
+TOO_MANY_PAGE = '''<!doctype html><html lang="{lang}" dir="{dir}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1"><title>{title}</title></head>
 <body style="font-family: sans-serif; font-size: 1.4rem; margin: 2rem; max-width: 36rem">
 <h1>{title}</h1><p>{text}</p></body></html>'''
@@ -37,13 +37,15 @@ class PageLoadLimit:
         if wait is None:
             await self.app(scope, receive, send)
             return
-        await _too_many(send, round(wait))
+        headers = dict(scope.get('headers') or [])
+        await _too_many(send, round(wait), negotiate(headers.get(b'accept-language', b'').decode('latin-1')))
 
 
-async def _too_many(send: Send, seconds: int) -> None:
-    body = TOO_MANY_PAGE.format(title=html.escape(t('Please wait a moment')),
-                                text=html.escape(t('Too many pages opened from this device. '
-                                                   'Try again in {seconds} seconds.', seconds=seconds))).encode()
+async def _too_many(send: Send, seconds: int, locale: str) -> None:
+    tr = translator(locale)
+    body = TOO_MANY_PAGE.format(lang=tr.locale, dir=tr.direction, title=html.escape(tr('Please wait a moment')),
+                                text=html.escape(tr('Too many pages opened from this device. '
+                                                    'Try again in {seconds} seconds.', seconds=seconds))).encode()
     await send({'type': 'http.response.start', 'status': 429, 'headers': [
         (b'content-type', b'text/html; charset=utf-8'), (b'retry-after', str(seconds).encode()),
         (b'content-length', str(len(body)).encode()), (b'cache-control', b'no-store')]})

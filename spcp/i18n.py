@@ -1,40 +1,109 @@
-"""The one translation function.
+"""Translations. Every screen knows its reader's locale and translates with a :class:`Translator`.
 
-Every user-facing string goes through :func:`t`. The English text is the message id (gettext
-style), so a missing translation falls back to readable English. Catalogs for Spanish, Hindi
-and Arabic plug into ``CATALOGS`` later; the locale is per request/client via a context var.
+There is deliberately no ambient locale (no context variable): a change published by one phone
+runs every other phone's update in the publisher's context, so each screen keeps the translator
+of its own reader and passes it down. The domain never translates: a refusal carries a message id
+and its parameters, translated where it is shown.
+
+Catalogs are standard gettext files handled with Babel: ``spcp/locales/<locale>/LC_MESSAGES/
+messages.po`` in the repository, compiled to ``.mo`` at install time (``python -m spcp.catalogs
+compile``, run by both README commands). The English text is the message id, so a message
+missing from a catalog falls back to readable English. Plural forms follow each catalog's CLDR
+``Plural-Forms`` (Arabic has six).
 """
 from __future__ import annotations
 
-from contextvars import ContextVar
+import gettext
+import io
+import logging
+from functools import cache
+from pathlib import Path
+
+from babel import Locale
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
+
+log = logging.getLogger(__name__)
 
 DEFAULT_LOCALE = 'en'
-RTL_LOCALES = frozenset({'ar'})
-
-# locale -> {English msgid -> translated text}
-CATALOGS: dict[str, dict[str, str]] = {DEFAULT_LOCALE: {}}
-
-_locale: ContextVar[str] = ContextVar('spcp_locale', default=DEFAULT_LOCALE)
+# locale -> its name in itself (what the language switch shows)
+LOCALES: dict[str, str] = {'en': 'English', 'es': 'Español', 'hi': 'हिन्दी', 'ar': 'العربية'}
+CATALOG_DIR = Path(__file__).resolve().parent / 'locales'
+DOMAIN = 'messages'
 
 
-def t(msgid: str, /, **params: object) -> str:
-    """Translate ``msgid`` into the current locale and fill in ``{named}`` parameters."""
-    text = CATALOGS.get(_locale.get(), {}).get(msgid, msgid)
-    return text.format(**params) if params else text
+class Translator:
+    """One reader's language: ``tr('Add issue')``, ``tr.plural('{n} dot', '{n} dots', n)``."""
+
+    def __init__(self, locale: str, translations: gettext.NullTranslations) -> None:
+        self.locale = locale
+        self._translations = translations
+        self.rtl = Locale.parse(locale).text_direction == 'rtl'
+
+    @property
+    def direction(self) -> str:
+        return 'rtl' if self.rtl else 'ltr'
+
+    def __call__(self, message: str, /, **params: object) -> str:
+        """Translate ``message`` and fill in its ``{named}`` parameters (numbers in the locale's digits)."""
+        return self._fill(self._translations.gettext(message), params)
+
+    def plural(self, one: str, many: str, n: int, /, **params: object) -> str:
+        """The form of ``one``/``many`` that the reader's language uses for ``n`` (``{n}`` is filled in)."""
+        return self._fill(self._translations.ngettext(one, many, n), {'n': n, **params})
+
+    def number(self, n: int | float) -> str:
+        """A number in the locale's own digits and separators (CLDR's default numbering system)."""
+        return format_decimal(n, locale=self.locale, numbering_system='default')
+
+    def _fill(self, text: str, params: dict[str, object]) -> str:
+        if not params:
+            return text
+        shown = {k: self.number(v) if isinstance(v, int) and not isinstance(v, bool) else v for k, v in params.items()}
+        return text.format(**shown)
 
 
-def tn(one: str, many: str, n: int, /, **params: object) -> str:
-    """Translate a count: ``one`` when ``n`` is 1, else ``many`` (catalogs may hold more forms later)."""
-    return t(one if n == 1 else many, n=n, **params)
+def _load(locale: str) -> gettext.NullTranslations:
+    """The compiled catalog; compiled in memory from the ``.po`` if the ``.mo`` is missing or older."""
+    folder = CATALOG_DIR / locale / 'LC_MESSAGES'
+    po, mo = folder / f'{DOMAIN}.po', folder / f'{DOMAIN}.mo'
+    if mo.is_file() and (not po.is_file() or mo.stat().st_mtime >= po.stat().st_mtime):
+        with mo.open('rb') as handle:
+            return gettext.GNUTranslations(handle)
+    if not po.is_file():
+        return gettext.NullTranslations()
+    log.info('compiling %s in memory (run `python -m spcp.catalogs compile`)', po)
+    with po.open('rb') as handle:
+        catalog = read_po(handle, locale=locale)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog)
+    buffer.seek(0)
+    return gettext.GNUTranslations(buffer)
 
 
-def set_locale(locale: str) -> None:
-    _locale.set(locale if locale in CATALOGS else DEFAULT_LOCALE)
+@cache
+def translator(locale: str | None) -> Translator:
+    """The translator of a supported locale (anything else gets English)."""
+    code = locale if locale in LOCALES else DEFAULT_LOCALE
+    return Translator(code, gettext.NullTranslations() if code == DEFAULT_LOCALE else _load(code))
 
 
-def current_locale() -> str:
-    return _locale.get()
+def negotiate(accept_language: str | None) -> str:
+    """The best supported locale for a browser's ``Accept-Language`` header (English if none fits)."""
+    ranked: list[tuple[float, int, str]] = []
+    for position, part in enumerate((accept_language or '').split(',')):
+        tag, _, quality = part.strip().partition(';q=')
+        try:
+            weight = float(quality) if quality else 1.0
+        except ValueError:
+            continue
+        primary = tag.strip().split('-')[0].split('_')[0].lower()
+        if primary in LOCALES and weight > 0:
+            ranked.append((-weight, position, primary))
+    return min(ranked)[2] if ranked else DEFAULT_LOCALE
 
 
-def is_rtl() -> bool:
-    return _locale.get() in RTL_LOCALES
+def english() -> Translator:
+    """For the terminal (CLI output) and logs, which stay in English."""
+    return translator(DEFAULT_LOCALE)

@@ -9,10 +9,11 @@ from nicegui import app, ui
 
 from spcp import actions, db, hardening, settings
 from spcp.http_limits import PageLoadLimit
+from spcp.pages.language import HtmlDirection
 from spcp.settings import ASSETS_DIR, Settings
 
 RECONNECT_TIMEOUT_S = 30  # phones on flaky Wi-Fi: keep their page alive through a short drop
-ASSET_VERSION = '2'  # bump when assets/ change, so phones do not keep a stale copy
+ASSET_VERSION = '3'  # bump when assets/ change, so phones do not keep a stale copy
 
 
 def storage_secret(cfg: Settings) -> str:
@@ -51,6 +52,7 @@ def start(cfg: Settings | None = None, *, announce: bool = True) -> None:
     db.configure(cfg.database_url)
     actions.configure(cfg)  # the rate limits and join counts of this server
     build()
+    app.add_middleware(HtmlDirection)  # dir="rtl" in the HTML of an Arabic page, before any script runs
     app.add_middleware(PageLoadLimit)  # pages per address, before NiceGUI makes a client for one
     app.add_middleware(hardening.SecurityHeaders)  # after build(): outside any middleware it adds
     if announce:

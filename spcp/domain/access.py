@@ -19,12 +19,12 @@ from enum import StrEnum
 
 from sqlmodel import Session, select
 
-from .errors import NotAllowed, NotFound
+from .errors import NotAllowed, NotFound, msgid
 from .models import Event, Receipt, Room
 
 MAX_KEY_LENGTH = 64
-INVALID_FACILITATOR_LINK = 'This facilitator link is not valid. Ask the organizer for the right link.'
-INVALID_ORGANIZER_LINK = 'This organizer link is not valid.'
+INVALID_FACILITATOR_LINK = msgid('This facilitator link is not valid. Ask the organizer for the right link.')
+INVALID_ORGANIZER_LINK = msgid('This organizer link is not valid.')
 
 
 class Role(StrEnum):

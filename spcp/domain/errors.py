@@ -1,7 +1,15 @@
-"""The one error type the domain raises; its message is ready to show to a person."""
+"""The one error type the domain raises: a message id and its parameters, never translated here.
+
+The page that shows a refusal translates it into its reader's language (``spcp.i18n``); the
+English text of the message id is also what the CLI prints.
+"""
 from __future__ import annotations
 
-from ..i18n import t
+
+def msgid(text: str) -> str:
+    """Marks a string constant as a message id, so the catalog extraction finds it; translated
+    where it is shown."""
+    return text
 
 
 class DomainError(Exception):
@@ -11,10 +19,6 @@ class DomainError(Exception):
         super().__init__(msgid)
         self.msgid = msgid
         self.params = params
-
-    @property
-    def message(self) -> str:
-        return t(self.msgid, **self.params)
 
 
 class NotAllowed(DomainError):

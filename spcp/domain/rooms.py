@@ -10,19 +10,19 @@ from sqlmodel import Session, select
 from . import phases
 from .access import Actor, Role, require_facilitator, require_participant, room_by_code
 from .changes import Change, ParticipantsChanged, PhaseChanged, RevealChanged, TimerChanged
-from .errors import DomainError, NotAllowed
+from .errors import DomainError, NotAllowed, msgid
 from .models import Participant, as_utc, utcnow
 from .views import participant_count, timer_view
 
 # Stakeholder groups a participant may say they come from (optional; anonymous by default).
 GROUPS: dict[str, str] = {
-    'community': 'Community member',
-    'law_enforcement': 'Law enforcement',
-    'faith': 'Faith leader',
-    'youth': 'Youth',
-    'business': 'Business',
-    'government': 'Government / service provider',
-    'other': 'Other',
+    'community': msgid('Community member'),
+    'law_enforcement': msgid('Law enforcement'),
+    'faith': msgid('Faith leader'),
+    'youth': msgid('Youth'),
+    'business': msgid('Business'),
+    'government': msgid('Government / service provider'),
+    'other': msgid('Other'),
 }
 MAX_DEVICE_LENGTH = 64
 MAX_TIMER_MINUTES = 240

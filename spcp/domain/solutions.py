@@ -48,7 +48,7 @@ def endorse(session: Session, actor: Actor, room_id: int, solution_id: int, endo
     if solution.hidden:
         raise NotFound('That solution is no longer there.')
     if solution.participant_id == actor.participant_id:
-        raise DomainError('This is your own solution: others endorse it.')
+        raise DomainError('You cannot endorse your own solution.')
     existing = session.exec(select(Endorsement).where(Endorsement.solution_id == solution.id,
                                                       Endorsement.participant_id == actor.participant_id)).first()
     if endorsed and existing is None:

@@ -24,7 +24,7 @@ def clean_text(raw: object, max_length: int, *, what: str = 'text') -> str:
     if not any(_visible(ch) for ch in text):  # e.g. only joiners, direction marks or spaces: a blank card
         raise DomainError('Please write some text.')
     if len(text) > max_length:
-        raise DomainError('Please keep it under {limit} characters (now {length}).',
+        raise DomainError('Please keep it to {limit} characters or fewer (now {length}).',
                           limit=max_length, length=len(text))
     return text
 

@@ -46,7 +46,7 @@ def add_dot(session: Session, actor: Actor, room_id: int, card_id: int, key: str
     if dots_used(session, actor.participant_id) >= room.dots_per_participant:
         raise DomainError('You have used all your {n} dots. Take one back to move it.', n=room.dots_per_participant)
     if _my_dots(session, actor.participant_id, card.id) >= room.max_dots_per_card:
-        raise DomainError('You can put at most {n} dot(s) on one card.', n=room.max_dots_per_card)
+        raise DomainError('One card takes at most {n} of your dots.', n=room.max_dots_per_card)
     session.add(Vote(room_id=room_id, card_id=card.id, participant_id=actor.participant_id))
     record(session, actor, key, 'add_dot', card.id)
     session.commit()

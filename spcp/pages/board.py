@@ -32,14 +32,15 @@ from ..domain.changes import (
     TimerChanged,
     VotesChanged,
 )
-from ..domain.errors import DomainError
+from ..domain.errors import DomainError, msgid
 from ..domain.events import format_code
 from ..domain.views import CardView, RoomView, SolutionView, ThemeView, snapshot
-from ..i18n import t, tn
+from ..i18n import Translator
+from .language import language_switch, reader
 from .themed import ThemedCards
-from .widgets import frame, proof_of, qr_data_url, refusal_page, remember_proof, show_timer, tell, timer_label
+from .widgets import frame, labelled, proof_of, qr_data_url, refusal_page, remember_proof, show_timer, tell, timer_label
 
-SIGNED_OUT = 'Sign in with your facilitator link. Ask the organizer if you do not have it.'
+SIGNED_OUT = msgid('Sign in with your facilitator link. Ask the organizer if you do not have it.')
 
 
 def public_base(request: Request) -> str:
@@ -76,13 +77,14 @@ def board_page(code: str, request: Request, key: str = '') -> RedirectResponse |
     clean = normalize_code(code) or 'X'
     if key:
         return sign_in('room', clean, entry.sign_in_board(code, key), f'/board/{quote(clean)}')
-    frame(t('SPCP Live board'))
+    tr = reader(request)
+    frame(tr, tr('SPCP Live board'))
     found = entry.board_actor(clean, proof_of('room', clean) or event_proof_for(clean))
     if not found.done:
-        refusal_page('Cannot open this board', signed_out(found))
+        refusal_page(tr, tr('Cannot open this board'), signed_out(found))
         return None
     actor = found.value
-    Board(actor, read(actor, snapshot, room_id=actor.room_id), f'{public_base(request)}/r/{clean}')
+    Board(tr, actor, read(actor, snapshot, room_id=actor.room_id), f'{public_base(request)}/r/{clean}')
     return None
 
 
@@ -94,8 +96,8 @@ def event_proof_for(code: str) -> str:
 
 
 class Board:
-    def __init__(self, actor: Actor, view: RoomView, join_url: str) -> None:
-        self.actor, self.view, self.join_url = actor, view, join_url
+    def __init__(self, tr: Translator, actor: Actor, view: RoomView, join_url: str) -> None:
+        self.tr, self.actor, self.view, self.join_url = tr, actor, view, join_url
         self.storage = app.storage.user  # this browser's, kept for handlers (e.g. a key change)
         self.signed_out = False
         self.room_id = view.id
@@ -110,7 +112,7 @@ class Board:
             self.build_controls()
             self.build_head()
             self.themes_area = ui.element('div').classes('themes')
-            self.pool_label = ui.label(t('Issues')).classes('section-label')
+            self.pool_label = ui.label(self.tr('Issues')).classes('section-label')
             self.pool = ui.element('div').classes('pool')
             self.solutions_area = ui.column().classes('w-full gap-4')
         self.themed = ThemedCards(self.pool, self.themes_area, self.make_card, self.make_theme, self.theme_title)
@@ -125,68 +127,71 @@ class Board:
 
     def build_controls(self) -> None:
         with ui.row().classes('controls'):
-            ui.button(icon='chevron_left', on_click=lambda: self.step(False)).props(f'flat aria-label="{t("Back")}"')
-            self.phase_select = ui.select({p.id: t(p.title) for p in self.view.phases}, value=self.view.phase,
+            labelled(ui.button(icon='chevron_left', on_click=lambda: self.step(False)).props('flat'),
+                     aria_label=self.tr('Back'))
+            self.phase_select = ui.select({p.id: self.tr(p.title) for p in self.view.phases}, value=self.view.phase,
                                           on_change=lambda e: self.set_phase(e.value)).props('dense outlined')
-            ui.button(t('Next phase'), icon='chevron_right', on_click=lambda: self.step(True)).props('unelevated') \
-                .mark('next-phase')
+            ui.button(self.tr('Next phase'), icon='chevron_right', on_click=lambda: self.step(True)) \
+                .props('unelevated').mark('next-phase')
             ui.separator().props('vertical')
-            self.minutes = ui.number(t('Minutes'), value=self.view.current.minutes, min=1, max=240, step=1) \
+            self.minutes = ui.number(self.tr('Minutes'), value=self.view.current.minutes, min=1, max=240, step=1) \
                 .props('dense outlined').classes('w-24')
-            ui.button(t('Set'), on_click=self.set_timer).props('outline')
-            ui.button(icon='play_arrow', on_click=self.start_timer) \
-                .props(f'outline aria-label="{t("Start timer")}"')
-            ui.button(icon='pause', on_click=lambda: self.act(rooms.stop_timer)) \
-                .props(f'outline aria-label="{t("Pause timer")}"')
+            ui.button(self.tr('Set minutes'), on_click=self.set_timer).props('outline')
+            labelled(ui.button(icon='play_arrow', on_click=self.start_timer).props('outline'),
+                     aria_label=self.tr('Start timer'))
+            labelled(ui.button(icon='pause', on_click=lambda: self.act(rooms.stop_timer)).props('outline'),
+                     aria_label=self.tr('Pause timer'))
             ui.separator().props('vertical')
-            self.reveal_switch = ui.switch(t('Show votes'), value=self.view.revealed,
+            self.reveal_switch = ui.switch(self.tr('Show votes'), value=self.view.revealed,
                                            on_change=lambda e: self.act(rooms.reveal_votes, revealed=bool(e.value)))
-            ui.button(t('Rank themes'), icon='sort', on_click=lambda: self.act(themes.rank)).props('outline')
+            ui.button(self.tr('Rank themes'), icon='sort', on_click=lambda: self.act(themes.rank)).props('outline')
+            language_switch(self.tr)
         with ui.row().classes('controls'):
             self.selection_label = ui.label().classes('font-bold')
-            self.theme_name = ui.input(t('Theme name')).props('dense outlined maxlength=80').classes('w-64') \
+            self.theme_name = ui.input(self.tr('Theme name')).props('dense outlined maxlength=80').classes('w-64') \
                 .mark('theme-name')
-            ui.button(t('Group'), icon='workspaces', on_click=self.group).props('unelevated').mark('group')
-            ui.button(t('Rename'), on_click=self.rename).props('outline')
-            ui.button(t('Ungroup'), on_click=self.ungroup).props('outline')
-            ui.button(t('Take out'), on_click=self.take_out).props('outline')
-            ui.button(t('Merge'), icon='call_merge', on_click=self.merge).props('outline').mark('merge')
-            ui.button(t('Hide'), icon='visibility_off', on_click=lambda: self.hide(True)) \
+            ui.button(self.tr('Group'), icon='workspaces', on_click=self.group).props('unelevated').mark('group')
+            ui.button(self.tr('Rename'), on_click=self.rename).props('outline')
+            ui.button(self.tr('Ungroup'), on_click=self.ungroup).props('outline')
+            ui.button(self.tr('Take out of theme'), on_click=self.take_out).props('outline')
+            ui.button(self.tr('Merge'), icon='call_merge', on_click=self.merge).props('outline').mark('merge')
+            ui.button(self.tr('Hide'), icon='visibility_off', on_click=lambda: self.hide(True)) \
                 .props('outline color=negative').mark('hide')
-            ui.button(t('Show'), icon='visibility', on_click=lambda: self.hide(False)).props('outline').mark('show')
-            ui.button(t('Clear'), on_click=self.clear_selection).props('flat')
-            with ui.expansion(t('Hidden cards')).classes('hidden-tray'):
+            ui.button(self.tr('Show'), icon='visibility', on_click=lambda: self.hide(False)) \
+                .props('outline').mark('show')
+            ui.button(self.tr('Clear selection'), on_click=self.clear_selection).props('flat')
+            with ui.expansion(self.tr('Hidden cards')).classes('hidden-tray'):
                 self.tray = ui.element('div').classes('pool')
         self.build_room_controls()
         # outside the controls, so it can also bring them back
-        ui.button(icon='slideshow', on_click=self.toggle_present).classes('present-toggle') \
-            .props(f'round unelevated color=dark aria-label="{t("Present: hide or show the controls")}"') \
-            .tooltip(t('Present: hide or show the controls'))
+        present = self.tr('Present: hide or show the controls')
+        labelled(ui.button(icon='slideshow', on_click=self.toggle_present).classes('present-toggle')
+                 .props('round unelevated color=dark'), aria_label=present).tooltip(present)
         self.show_selection()
 
     def build_room_controls(self) -> None:
         """Who is in the room (facilitator only): expected size, refused joins, the link's key."""
         with ui.row().classes('controls'):
-            self.expected = ui.number(t('People expected'), value=self.view.expected_size, min=1, max=2000,
+            self.expected = ui.number(self.tr('People expected'), value=self.view.expected_size, min=1, max=2000,
                                       step=1).props('dense outlined').classes('w-36').mark('expected-size')
-            ui.button(t('Set size'), on_click=self.set_expected).props('outline').mark('set-expected')
+            ui.button(self.tr('Set number'), on_click=self.set_expected).props('outline').mark('set-expected')
             self.presence_label = ui.label().classes('font-bold').mark('presence')
             self.warning = ui.label().classes('text-negative font-bold').mark('room-warning')
-            ui.button(t('Change the board key'), icon='key', on_click=self.confirm_rotate) \
+            ui.button(self.tr('Change the board key'), icon='key', on_click=self.confirm_rotate) \
                 .props('flat').mark('rotate-key')
 
     def build_head(self) -> None:
         view = self.view
         with ui.row().classes('board-head'):
             with ui.column().classes('grow gap-1'):
-                ui.label(view.name).classes('board-title').props('role=heading aria-level=1')
+                ui.label(view.name).classes('board-title').props('role=heading aria-level=1 dir=auto')
                 self.phase_label = ui.label().classes('board-phase')
                 self.prompt_label = ui.label().classes('board-prompt')
                 with ui.row().classes('items-baseline gap-8'):
                     self.people = ui.label().classes('board-stats').mark('people')
-                    self.timer = timer_label(view.timer, 'board-timer')
+                    self.timer = timer_label(self.tr, view.timer, 'board-timer')
             with ui.column().classes('board-join'):
-                ui.image(qr_data_url(self.join_url)).classes('board-qr').props(f'alt="{t("QR code to join")}"')
+                labelled(ui.image(qr_data_url(self.join_url)).classes('board-qr'), alt=self.tr('QR code to join'))
                 ui.label(format_code(view.code)).classes('board-join-code')
                 ui.label(self.join_url.split('://', 1)[-1]).classes('text-2xl font-bold')
         self.joined, self.connected, self.refused = view.participants, 0, 0
@@ -195,20 +200,21 @@ class Board:
         self.show_presence(entry.presence_of(view.id))
 
     def make_card(self, card: CardView) -> ui.label:
-        label = ui.label(card.text).classes('board-card').mark('board-card')
+        label = ui.label(card.text).classes('board-card').props('dir=auto').mark('board-card')
         label.on('click', lambda c=card.id: self.toggle(c))
         self.decorate(label, card)
         return label
 
     def decorate(self, label: ui.label, card: CardView) -> None:
-        label.props['data-merged'] = t('+{n} similar', n=card.merged_count) if card.merged_count else None
+        label.props['data-merged'] = self.tr.plural('+{n} similar', '+{n} similar', card.merged_count) \
+            if card.merged_count else None
         label.props['data-votes'] = str(self.totals.get(card.id, 0)) if self.revealed else None
         label.props['aria-pressed'] = 'true' if card.id in self.selected else 'false'
         label.update()
 
     def make_theme(self, theme: ThemeView) -> tuple[ui.element, ui.label]:
         with ui.column().classes('board-theme') as box:
-            name = ui.label(theme.name).classes('board-theme-name').props('role=heading aria-level=2') \
+            name = ui.label(theme.name).classes('board-theme-name').props('role=heading aria-level=2 dir=auto') \
                 .mark('theme-title')
             name.on('click', lambda th=theme.id: self.toggle_theme(th))
         return box, name
@@ -218,14 +224,15 @@ class Board:
         if not self.revealed:
             return rank + theme.name
         dots = sum(self.totals.get(c, 0) for c in self.themed.placed if self.themed.placed[c] == theme.id)
-        return f'{rank}{theme.name} — {tn("{n} dot", "{n} dots", dots)}'
+        dots_text = self.tr.plural('{n} dot', '{n} dots', dots)
+        return f'{rank}{theme.name} — {dots_text}'
 
     # ---------- what the room sees ----------
 
     def show_phase(self) -> None:
         current = next(p for p in self.view.phases if p.id == self.view.phase)
-        self.phase_label.set_text(t(current.title))
-        self.prompt_label.set_text(t(current.prompt))
+        self.phase_label.set_text(self.tr(current.title))
+        self.prompt_label.set_text(self.tr(current.prompt))
         self.root.classes(add='welcome' if self.view.phase == phases.WELCOME else '',
                           remove='' if self.view.phase == phases.WELCOME else 'welcome')
         self.phase_select.set_value(self.view.phase)
@@ -235,16 +242,16 @@ class Board:
         self.build_solutions()
 
     def show_people(self) -> None:
-        self.people.set_text(t('{n} joined', n=self.joined))
+        self.people.set_text(self.tr('{n} joined', n=self.joined))
         over = self.expected_size is not None and self.joined > self.expected_size
-        self.warning.set_text(t('More phones joined ({n}) than people expected ({expected}).',
+        self.warning.set_text(self.tr('More phones joined ({n}) than people expected ({expected}).',
                                 n=self.joined, expected=self.expected_size) if over else '')
 
     def show_presence(self, change: PresenceChanged) -> None:
         self.connected, self.refused = change.connected, change.refused_joins
-        text = t('{n} connected now', n=self.connected)
+        text = self.tr('{n} connected now', n=self.connected)
         if self.refused:
-            text += ' · ' + tn('{n} join refused (too many from one network address)',
+            text += ' · ' + self.tr.plural('{n} join refused (too many from one network address)',
                                '{n} joins refused (too many from one network address)', self.refused)
         self.presence_label.set_text(text)
 
@@ -269,11 +276,11 @@ class Board:
             return
         names = {th.id: th.name for th in self.themed.themes.values()}
         with self.solutions_area:
-            ui.label(t('Solutions')).classes('section-label')
+            ui.label(self.tr('Solutions')).classes('section-label')
             with ui.element('div').classes('themes'):
                 for theme_id in self.view.top_themes_ids:
                     with ui.column().classes('board-theme') as box:
-                        ui.label(names.get(theme_id, '')).classes('board-theme-name')
+                        ui.label(names.get(theme_id, '')).classes('board-theme-name').props('dir=auto')
                     self.solution_boxes[theme_id] = box
         for solution in self.view.solutions:
             self.upsert_solution(solution)
@@ -285,10 +292,10 @@ class Board:
             if box is None:
                 return
             with box:
-                label = ui.label(solution.text).classes('board-solution')
+                label = ui.label(solution.text).classes('board-solution').props('dir=auto')
             label.on('click', lambda s=solution.id: self.toggle_solution(s))
             self.solution_items[solution.id] = label
-        label.props['data-count'] = t('✓ {n}', n=solution.endorsements)
+        label.props['data-count'] = self.tr('✓ {n}', n=solution.endorsements)
         label.classes(add='is-hidden' if solution.hidden else '', remove='' if solution.hidden else 'is-hidden')
         label.update()
 
@@ -359,7 +366,7 @@ class Board:
     def act(self, action, **kwargs) -> Outcome:
         """Do a facilitator action on this room through the one seam; a refusal is shown clearly."""
         outcome = perform(self.actor, action, room_id=self.room_id, **kwargs)
-        tell(outcome)
+        tell(self.tr, outcome)
         return outcome
 
     def step(self, forward: bool) -> None:
@@ -385,13 +392,13 @@ class Board:
 
     def confirm_rotate(self) -> None:
         with ui.dialog() as dialog, ui.card():
-            ui.label(t('Change the key of this board?')).classes('text-xl font-bold')
-            ui.label(t('Every other browser signed in with the old link is signed out. This browser stays '
-                       'signed in. The organizer gets the new link with `spcp room show-link`.'))
+            ui.label(self.tr('Change the key of this board?')).classes('text-xl font-bold')
+            ui.label(self.tr('Every other browser signed in with the old link will be signed out. This browser '
+                             'stays signed in. The new link is printed on the laptop by `spcp event links`.'))
             with ui.row():
-                ui.button(t('Change the key'), on_click=lambda: (dialog.close(), self.rotate_key())) \
+                ui.button(self.tr('Change the key'), on_click=lambda: (dialog.close(), self.rotate_key())) \
                     .props('unelevated color=negative').mark('confirm-rotate')
-                ui.button(t('Cancel'), on_click=dialog.close).props('flat')
+                ui.button(self.tr('Cancel'), on_click=dialog.close).props('flat')
         dialog.open()
 
     def rotate_key(self) -> None:
@@ -401,7 +408,7 @@ class Board:
             if self.actor.role is Role.FACILITATOR:
                 remember_proof('room', self.view.code, self.actor.proof, self.storage)
             live.publish([KeyRotated(self.room_id)])
-            ui.notify(t('The key was changed. Other boards with the old link are signed out.'), position='top')
+            ui.notify(self.tr('The key was changed. Other boards with the old link are signed out.'), position='top')
 
     def check_still_signed_in(self) -> None:
         """Another board changed the key: a board signed in with the old one closes."""
@@ -412,7 +419,7 @@ class Board:
         self.signed_out = True
         self.root.clear()
         with self.root:
-            refusal_page('Cannot open this board', Outcome.refused(SIGNED_OUT))
+            refusal_page(self.tr, self.tr('Cannot open this board'), Outcome.refused(SIGNED_OUT))
 
     def toggle_present(self) -> None:
         self.root.classes(toggle='present')
@@ -448,9 +455,9 @@ class Board:
 
     def show_selection(self) -> None:
         theme = self.themed.themes.get(self.selected_theme) if self.selected_theme and hasattr(self, 'themed') else None
-        text = tn('{n} card selected', '{n} cards selected', len(self.selected))
+        text = self.tr.plural('{n} card selected', '{n} cards selected', len(self.selected))
         if theme is not None:
-            text += ' · ' + t('theme: {name}', name=theme.name)
+            text += ' · ' + self.tr('theme: {name}', name=theme.name)
         self.selection_label.set_text(text)
 
     def clear_selection(self) -> None:
@@ -462,7 +469,7 @@ class Board:
 
     def group(self) -> None:
         if not self.selected:
-            ui.notify(t('Click the cards to group first.'), type='warning', position='top')
+            ui.notify(self.tr('Click the cards to group first.'), type='warning', position='top')
             return
         if self.act(themes.group, card_ids=list(self.selected), name=self.theme_name.value,
                     theme_id=self.selected_theme).done:
@@ -471,13 +478,13 @@ class Board:
 
     def rename(self) -> None:
         if self.selected_theme is None:
-            ui.notify(t('Click a theme name first.'), type='warning', position='top')
+            ui.notify(self.tr('Click a theme name first.'), type='warning', position='top')
         elif self.act(themes.rename, theme_id=self.selected_theme, name=self.theme_name.value or '').done:
             self.clear_selection()
 
     def ungroup(self) -> None:
         if self.selected_theme is None:
-            ui.notify(t('Click a theme name first.'), type='warning', position='top')
+            ui.notify(self.tr('Click a theme name first.'), type='warning', position='top')
         elif self.act(themes.ungroup, theme_id=self.selected_theme).done:
             self.clear_selection()
 
@@ -487,7 +494,7 @@ class Board:
 
     def merge(self) -> None:
         if len(self.selected) < 2:
-            ui.notify(t('Select at least two cards to merge. The first one you clicked is kept.'),
+            ui.notify(self.tr('Select at least two cards to merge. The first one you clicked is kept.'),
                       type='warning', position='top')
         elif self.act(cards.merge, keep_id=self.selected[0], other_ids=self.selected[1:]).done:
             self.clear_selection()
@@ -497,7 +504,7 @@ class Board:
             self.act(cards.set_hidden, card_id=card_id, hidden=hidden)
         self.clear_selection()
         if hidden:
-            ui.notify(t('Hidden from the room. Open "Hidden cards" to show it again.'), position='top')
+            ui.notify(self.tr('Hidden from the room. Open "Hidden cards" to show it again.'), position='top')
 
     def toggle_solution(self, solution_id: int) -> None:
         """Click a solution to hide it from the room; click again to show it."""

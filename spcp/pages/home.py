@@ -5,18 +5,21 @@ from nicegui import ui
 from starlette.requests import Request
 
 from .. import entry
-from ..i18n import t
+from .language import language_switch, reader
 from .widgets import client_address, frame, tell
 
 
 @ui.page('/')
 def home_page(request: Request) -> None:
-    frame(t('SPCP Live'))
+    tr = reader(request)
+    frame(tr, tr('SPCP Live'))
     with ui.column().classes('phone'):
-        ui.label(t('SPCP Live')).classes('phone-phase').props('role=heading aria-level=1')
-        ui.label(t('Strengthening Police and Community Partnerships')).classes('phone-room')
-        ui.label(t('Type the room code shown on the screen.')).classes('phone-prompt')
-        code = ui.input(t('Room code'), placeholder='KMR-472') \
+        with ui.row().classes('w-full justify-end'):
+            language_switch(tr)
+        ui.label(tr('SPCP Live')).classes('phone-phase').props('role=heading aria-level=1')
+        ui.label(tr('Strengthening Police and Community Partnerships')).classes('phone-room')
+        ui.label(tr('Type the room code shown on the screen.')).classes('phone-prompt')
+        code = ui.input(tr('Room code'), placeholder='KMR-472') \
             .props('outlined autofocus autocapitalize=characters autocomplete=off maxlength=12 input-class=text-2xl') \
             .classes('w-full')
 
@@ -24,9 +27,9 @@ def home_page(request: Request) -> None:
 
         def join() -> None:  # wrong codes count against this address: codes cannot be tried one by one
             found = entry.find_room(code.value or '', address=address)
-            if tell(found):
+            if tell(tr, found):
                 ui.navigate.to(f'/r/{found.value.code}')
 
         code.on('keydown.enter', join)
-        ui.button(t('Join'), icon='login', on_click=join).classes('big-btn w-full')
-        ui.label(t('You stay anonymous. Nothing you write is linked to your name.')).classes('notice')
+        ui.button(tr('Join'), icon='login', on_click=join).classes('big-btn w-full')
+        ui.label(tr('You stay anonymous. Nothing you write is linked to your name.')).classes('notice')

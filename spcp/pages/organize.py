@@ -13,42 +13,47 @@ from starlette.responses import RedirectResponse
 
 from .. import entry
 from ..actions import Outcome, read
+from ..domain.errors import msgid
 from ..domain.events import format_code
 from ..domain.views import EventOverview, event_overview
-from ..i18n import t
+from ..i18n import Translator
 from .board import public_base, sign_in, signed_out
+from .language import language_switch, reader
 from .widgets import client_address, frame, proof_of, refusal_page, remember_proof, tell
 
-SIGNED_OUT = 'Sign in with your organizer link.'
+SIGNED_OUT = msgid('Sign in with your organizer link.')
 
 
 @ui.page('/organize/{event_id}')
 def organize_page(event_id: int, request: Request, key: str = '') -> RedirectResponse | None:
     if key:
         return organizer_sign_in(event_id, entry.sign_in_organizer(event_id, key))
-    frame(t('SPCP Live organizer'))
+    tr = reader(request)
+    frame(tr, tr('SPCP Live organizer'))
     if app.storage.user.get('pending', {}).get(str(event_id)):
-        ask_password(event_id, client_address(request))
+        ask_password(tr, event_id, client_address(request))
         return None
     found = entry.organizer_actor(event_id, proof_of('event', event_id))
     if not found.done:
-        refusal_page('Cannot open the organizer page', signed_out(found, SIGNED_OUT))
+        refusal_page(tr, tr('Cannot open the organizer page'), signed_out(found, SIGNED_OUT))
         return None
-    show_overview(read(found.value, event_overview, event_id=event_id), public_base(request))
+    show_overview(tr, read(found.value, event_overview, event_id=event_id), public_base(request))
     return None
 
 
-def show_overview(overview: EventOverview, base: str) -> None:
+def show_overview(tr: Translator, overview: EventOverview, base: str) -> None:
     with ui.column().classes('board'):
-        ui.label(overview.name).classes('board-title').props('role=heading aria-level=1')
+        with ui.row().classes('w-full items-center justify-between'):
+            ui.label(overview.name).classes('board-title').props('role=heading aria-level=1 dir=auto')
+            language_switch(tr)
         for room in overview.rooms:
             with ui.row().classes('controls text-xl'):
-                ui.label(room.name).classes('font-bold')
+                ui.label(room.name).classes('font-bold').props('dir=auto')
                 ui.label(format_code(room.code))
-                ui.label(t('Phase: {phase}', phase=t(room.phase_title)))
-                ui.label(t('{n} joined', n=room.participants))
-                ui.link(t('Join link'), f'{base}/r/{room.code}')
-                ui.link(t('Open board'), f'/board/{room.code}')
+                ui.label(tr('Phase: {phase}', phase=tr(room.phase_title)))
+                ui.label(tr('{n} joined', n=room.participants))
+                ui.link(tr('Join link'), f'{base}/r/{room.code}')
+                ui.link(tr('Open board'), f'/board/{room.code}')
 
 
 def organizer_sign_in(event_id: int, outcome: Outcome) -> RedirectResponse:
@@ -63,19 +68,19 @@ def organizer_sign_in(event_id: int, outcome: Outcome) -> RedirectResponse:
     return sign_in('event', event_id, outcome, f'/organize/{int(event_id)}')
 
 
-def ask_password(event_id: int, address: str) -> None:
+def ask_password(tr: Translator, event_id: int, address: str) -> None:
     storage = app.storage.user  # this browser's, kept for the handler
 
     def submit() -> None:
-        if tell(entry.confirm_password(event_id, password.value or '', address=address)):
+        if tell(tr, entry.confirm_password(event_id, password.value or '', address=address)):
             pending = dict(storage.get('pending', {}))
             remember_proof('event', event_id, pending.pop(str(event_id)), storage)
             storage['pending'] = pending
             ui.navigate.reload()
 
     with ui.column().classes('phone'):
-        ui.label(t('Organizer password')).classes('phone-phase').props('role=heading aria-level=1')
-        password = ui.input(t('Password'), password=True).props('outlined autofocus').classes('w-full') \
+        ui.label(tr('Organizer password')).classes('phone-phase').props('role=heading aria-level=1')
+        password = ui.input(tr('Password'), password=True).props('outlined autofocus').classes('w-full') \
             .mark('password')
         password.on('keydown.enter', submit)
-        ui.button(t('Sign in'), on_click=submit).classes('big-btn w-full').mark('sign-in')
+        ui.button(tr('Sign in'), on_click=submit).classes('big-btn w-full').mark('sign-in')

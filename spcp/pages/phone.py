@@ -24,23 +24,35 @@ from ..domain.changes import (
     VotesChanged,
 )
 from ..domain.views import CardView, RoomView, SolutionView, ThemeView, snapshot
-from ..i18n import t, tn
+from ..i18n import Translator
+from .language import language_switch, reader
 from .themed import ThemedCards
-from .widgets import CLIENT_KEY_JS, action_key, client_address, frame, refusal_page, show_timer, tell, timer_label
+from .widgets import (
+    CLIENT_KEY_JS,
+    action_key,
+    client_address,
+    frame,
+    labelled,
+    refusal_page,
+    show_timer,
+    tell,
+    timer_label,
+)
 
 CONNECT_TIMEOUT_S = 60  # a phone that has not connected by then was a preview or a prefetch: nobody joins
 
 
 @ui.page('/r/{code}')
 async def phone_page(code: str, request: Request) -> None:
-    frame(t('SPCP Live'))
+    tr = reader(request)
+    frame(tr, tr('SPCP Live'))
     address = client_address(request)
     found = entry.find_room(code, address=address)
     if not found.done:
-        refusal_page('Room not found', found)
-        ui.link(t('Type a room code'), '/').classes('phone-meta')
+        refusal_page(tr, tr('Room not found'), found)
+        ui.link(tr('Type a room code'), '/').classes('phone-meta')
         return
-    waiting = ui.label(t('Connecting…')).classes('phone-prompt')
+    waiting = ui.label(tr('Connecting…')).classes('phone-prompt')
     device = app.storage.browser.get('id', '')
     client = ui.context.client
     try:  # a participant is made only by a page that really connects, never by a plain GET
@@ -52,10 +64,10 @@ async def phone_page(code: str, request: Request) -> None:
     joined = entry.join(found.value.code, device=device, address=address)
     waiting.delete()
     if not joined.done:
-        refusal_page('Cannot join this room', joined)
+        refusal_page(tr, tr('Cannot join this room'), joined)
         return
     actor = joined.value
-    PhoneScreen(actor, read(actor, snapshot, room_id=actor.room_id), address)
+    PhoneScreen(tr, actor, read(actor, snapshot, room_id=actor.room_id), address)
     entry.connected(actor, now=True)
     client.on_disconnect(lambda: entry.connected(actor, now=False))
     client.on_connect(lambda: entry.connected(actor, now=True))
@@ -68,15 +80,17 @@ def dots_text(n: int) -> str:
 class PhoneScreen:
     """One phone's view of its room. Rebuilt on a phase change, updated element by element otherwise."""
 
-    def __init__(self, actor: Actor, view: RoomView, address: str) -> None:
-        self.actor, self.view, self.address = actor, view, address
+    def __init__(self, tr: Translator, actor: Actor, view: RoomView, address: str) -> None:
+        self.tr, self.actor, self.view, self.address = tr, actor, view, address
         self.drafts: dict[str, str] = {}          # text being typed survives a rebuild of the phase
         self.entries: dict[str, ui.input | ui.textarea] = {}
         with ui.column().classes('phone'):
             with ui.column().classes('phone-top'):
-                ui.label(f'{view.event_name} · {view.name}').classes('phone-room')
+                with ui.row().classes('w-full items-center justify-between no-wrap'):
+                    ui.label(f'{view.event_name} · {view.name}').classes('phone-room').props('dir=auto')
+                    language_switch(self.tr)
                 self.phase_label = ui.label().classes('phone-phase').props('role=heading aria-level=1')
-                self.timer = timer_label(view.timer, 'phone-meta').mark('timer')
+                self.timer = timer_label(self.tr, view.timer, 'phone-meta').mark('timer')
             self.body = ui.column().classes('phone-section')
         self.render()
         live.subscribe(view.id, self.apply)
@@ -88,7 +102,7 @@ class PhoneScreen:
         self.render()
 
     def render(self) -> None:
-        self.phase_label.set_text(t(self.view.current.title))
+        self.phase_label.set_text(self.tr(self.view.current.title))
         self.drafts.update({name: entry.value for name, entry in self.entries.items() if entry.value})
         self.entries = {}
         self.body.clear()
@@ -96,51 +110,53 @@ class PhoneScreen:
         self.my_cards: dict[int, ui.label] = {}
         self.my_list = self.themed = self.solution_boxes = None
         with self.body:
-            ui.label(t(self.view.current.prompt)).classes('phone-prompt')
+            ui.label(self.tr(self.view.current.prompt)).classes('phone-prompt')
             getattr(self, f'render_{self.view.phase}')()
 
     def render_welcome(self) -> None:
         self.group_choice()
-        ui.label(t('Wait for the facilitator to open the room.')).classes('notice')
+        ui.label(self.tr('Wait for the facilitator to open the room.')).classes('notice')
 
     def group_choice(self) -> None:
-        ui.label(t('Which group do you come from? (optional)')).classes('phone-heading')
-        options = {'': t('Prefer not to say')} | {k: t(v) for k, v in rooms.GROUPS.items()}
-        ui.radio(options, value=self.view.me.group or '',
-                 on_change=lambda e: self.choose_group(e.value or None)).props('aria-label="' + t('Group') + '"')
+        ui.label(self.tr('Which group do you come from? (optional)')).classes('phone-heading')
+        options = {'': self.tr('Prefer not to say')} | {k: self.tr(v) for k, v in rooms.GROUPS.items()}
+        labelled(ui.radio(options, value=self.view.me.group or '',
+                          on_change=lambda e: self.choose_group(e.value or None)), aria_label=self.tr('Your group'))
 
     def act(self, action, **kwargs) -> Outcome:
         """Do a participant action through the one seam (rate-limited by participant and address)."""
         return perform(self.actor, action, address=self.address, room_id=self.view.id, **kwargs)
 
     def choose_group(self, group: str | None) -> None:
-        tell(self.act(rooms.choose_group, group=group), done='Saved.')
+        tell(self.tr, self.act(rooms.choose_group, group=group), done=self.tr('Saved.'))
 
     def render_issues(self) -> None:
-        self.issue_input = ui.textarea(label=t('Your issue'), placeholder=t('Write one issue, in your own words')) \
+        self.issue_input = ui.textarea(label=self.tr('Your issue'),
+                                       placeholder=self.tr('Write one issue, in your own words')) \
             .props(f'outlined autogrow maxlength={self.view.max_card_length} counter').classes('w-full') \
             .mark('issue-input')
         self.issue_input.value = self.drafts.pop('issue', '')
         self.entries['issue'] = self.issue_input
-        ui.button(t('Add issue'), icon='send').classes('big-btn w-full') \
+        ui.button(self.tr('Add issue'), icon='send').classes('big-btn w-full') \
             .on('click', lambda e: self.submit(action_key(e.args)), js_handler=CLIENT_KEY_JS)
         self.room_count = ui.label().classes('phone-meta')
         self.room_cards = {c.id for c in self.view.cards}
         self.show_count()
-        ui.label(t('Your issues')).classes('phone-heading')
+        ui.label(self.tr('Your issues')).classes('phone-heading')
         self.my_list = ui.column().classes('w-full gap-2')
         for card in self.view.cards:
             self.show_mine(card)
         if self.view.me.group is None:
-            with ui.expansion(t('Say which group you come from (optional)')).classes('w-full'):
+            with ui.expansion(self.tr('Say which group you come from (optional)')).classes('w-full'):
                 self.group_choice()
 
     def show_count(self) -> None:
         n = len(self.room_cards)
-        self.room_count.set_text(tn('{n} issue in the room so far', '{n} issues in the room so far', n))
+        self.room_count.set_text(self.tr.plural('{n} issue in the room so far', '{n} issues in the room so far', n))
 
     def submit(self, key: str) -> None:
-        if tell(self.act(cards.submit, text=self.issue_input.value or '', key=key), done='Added. Thank you.'):
+        submitted = self.act(cards.submit, text=self.issue_input.value or '', key=key)
+        if tell(self.tr, submitted, done=self.tr('Added. Thank you.')):
             self.issue_input.value = ''
 
     def render_vote(self) -> None:
@@ -152,16 +168,17 @@ class PhoneScreen:
             self.add_vote_item(card)
 
     def show_dots_left(self) -> None:
-        self.dots_label.set_text(t('Dots left: {n} of {total}', n=self.dots_left, total=self.view.dots_per_participant))
+        self.dots_label.set_text(self.tr('Dots left: {n} of {total}', n=self.dots_left,
+                                         total=self.view.dots_per_participant))
 
     def add_vote_item(self, card: CardView) -> None:
         mine = self.view.me.dots.get(card.id, 0)
         with self.vote_list:
-            button = ui.button(card.text).props('no-caps unelevated color=white text-color=black') \
+            button = ui.button(card.text).props('no-caps unelevated color=white text-color=black dir=auto') \
                 .classes('vote-card').mark('vote-card')
             button.on('click', lambda e, c=card.id: self.vote(c, True, action_key(e.args)), js_handler=CLIENT_KEY_JS)
-            back = ui.button('−').props('outline no-caps').classes('take-back').mark('take-back') \
-                .props(f'aria-label="{t("Take a dot back")}"')
+            back = labelled(ui.button('−').props('outline no-caps').classes('take-back').mark('take-back'),
+                            aria_label=self.tr('Take a dot back'))
             back.on('click', lambda e, c=card.id: self.vote(c, False, action_key(e.args)), js_handler=CLIENT_KEY_JS)
         self.vote_items[card.id] = (button, back)
         self.show_my_dots(card.id, mine)
@@ -174,23 +191,23 @@ class PhoneScreen:
         back.set_enabled(n > 0)
 
     def vote(self, card_id: int, add: bool, key: str) -> None:
-        tell(self.act(voting.add_dot if add else voting.remove_dot, card_id=card_id, key=key))
+        tell(self.tr, self.act(voting.add_dot if add else voting.remove_dot, card_id=card_id, key=key))
 
     def render_themes(self) -> None:
         themes_area = ui.column().classes('w-full gap-3')
-        ui.label(t('Not in a theme yet')).classes('phone-heading')
+        ui.label(self.tr('Not in a theme yet')).classes('phone-heading')
         pool = ui.column().classes('w-full gap-2')
         self.themed = ThemedCards(pool, themes_area, self.theme_card, self.theme_box, lambda th: th.name)
         self.themed.load(self.view.cards, self.view.themes)
 
     @staticmethod
     def theme_card(card: CardView) -> ui.label:
-        return ui.label(card.text).classes('theme-card')
+        return ui.label(card.text).classes('theme-card').props('dir=auto')
 
     @staticmethod
     def theme_box(theme: ThemeView) -> tuple[ui.element, ui.label]:
         with ui.column().classes('theme-box') as box:
-            name = ui.label(theme.name).classes('theme-name').props('role=heading aria-level=2')
+            name = ui.label(theme.name).classes('theme-name').props('role=heading aria-level=2 dir=auto')
         return box, name
 
     def render_solutions(self) -> None:
@@ -198,21 +215,22 @@ class PhoneScreen:
         self.solution_items: dict[int, ui.button] = {}
         themes = {th.id: th for th in self.view.themes}
         if not self.view.top_themes_ids:
-            ui.label(t('The facilitator has not grouped any themes yet.')).classes('notice')
+            ui.label(self.tr('The facilitator has not made any themes yet.')).classes('notice')
         for theme_id in self.view.top_themes_ids:
             theme = themes[theme_id]
             with ui.column().classes('theme-box'):
-                ui.label(theme.name).classes('theme-name').props('role=heading aria-level=2')
+                ui.label(theme.name).classes('theme-name').props('role=heading aria-level=2 dir=auto')
                 for card_id in theme.card_ids[:3]:
                     card = self.view.card(card_id)
                     if card:
-                        ui.label(card.text).classes('theme-card text-sm')
+                        ui.label(card.text).classes('theme-card text-sm').props('dir=auto')
                 solutions_list = ui.column().classes('w-full gap-2')
-                entry = ui.input(label=t('Your solution'), placeholder=t('A concrete step someone can take')) \
+                entry = ui.input(label=self.tr('Your solution'),
+                                 placeholder=self.tr('A concrete step someone can take')) \
                     .props(f'outlined maxlength={self.view.max_card_length}').classes('w-full').mark('solution-input')
                 entry.value = self.drafts.pop(f'solution-{theme_id}', '')
                 self.entries[f'solution-{theme_id}'] = entry
-                ui.button(t('Propose'), icon='lightbulb').classes('big-btn').mark('propose') \
+                ui.button(self.tr('Propose'), icon='lightbulb').classes('big-btn').mark('propose') \
                     .on('click', lambda e, th=theme_id, box=entry: self.propose(th, box, action_key(e.args)),
                         js_handler=CLIENT_KEY_JS)
             self.solution_boxes[theme_id] = solutions_list
@@ -231,36 +249,36 @@ class PhoneScreen:
             if box is None:
                 return
             with box:
-                button = ui.button(solution.text).props('no-caps unelevated color=white text-color=black') \
+                button = ui.button(solution.text).props('no-caps unelevated color=white text-color=black dir=auto') \
                     .classes('endorse')
             button.on_click(lambda s=solution.id: self.endorse(s))
             self.solution_items[solution.id] = button
-        button.props['data-count'] = t('✓ {n}', n=solution.endorsements)
+        button.props['data-count'] = self.tr('✓ {n}', n=solution.endorsements)
         mine = solution.author_id == self.actor.participant_id
         endorsed = solution.id in self.view.me.endorsed
         button.props['aria-pressed'] = 'true' if endorsed else 'false'
-        button.props['aria-label'] = solution.text + ' — ' + (t('your solution') if mine else t('endorse'))
+        button.props['aria-label'] = solution.text + ' — ' + (self.tr('your solution') if mine else self.tr('endorse'))
         button.classes(add='endorsed' if endorsed else '', remove='' if endorsed else 'endorsed')
         button.update()
 
     def propose(self, theme_id: int, entry: ui.input, key: str) -> None:
-        if tell(self.act(solutions.propose, theme_id=theme_id, text=entry.value or '', key=key),
-                done='Proposed. Thank you.'):
+        if tell(self.tr, self.act(solutions.propose, theme_id=theme_id, text=entry.value or '', key=key),
+                done=self.tr('Proposed. Thank you.')):
             entry.value = ''
 
     def endorse(self, solution_id: int) -> None:
         endorsed = solution_id not in self.view.me.endorsed
-        tell(self.act(solutions.endorse, solution_id=solution_id, endorsed=endorsed))
+        tell(self.tr, self.act(solutions.endorse, solution_id=solution_id, endorsed=endorsed))
 
     def render_wrapup(self) -> None:
         themes = {th.id: th for th in self.view.themes}
         for theme_id in self.view.top_themes_ids:
             with ui.column().classes('theme-box'):
-                ui.label(themes[theme_id].name).classes('theme-name').props('role=heading aria-level=2')
+                ui.label(themes[theme_id].name).classes('theme-name').props('role=heading aria-level=2 dir=auto')
                 for solution in sorted((s for s in self.view.solutions if s.theme_id == theme_id),
                                        key=lambda s: -s.endorsements):
-                    ui.label(solution.text).classes('theme-card')
-        ui.label(t('Thank you for taking part.')).classes('notice')
+                    ui.label(solution.text).classes('theme-card').props('dir=auto')
+        ui.label(self.tr('Thank you for taking part.')).classes('notice')
 
     # ---------- live changes ----------
 
@@ -291,7 +309,7 @@ class PhoneScreen:
             self.my_cards.pop(card.id).delete()
         elif not card.hidden and label is None:
             with self.my_list:
-                self.my_cards[card.id] = ui.label(card.text).classes('mine')
+                self.my_cards[card.id] = ui.label(card.text).classes('mine').props('dir=auto')
         elif label is not None:
             label.set_text(card.text)
 

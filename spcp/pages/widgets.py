@@ -6,7 +6,7 @@ import base64
 import io
 import time
 import uuid
-from typing import Any
+from typing import Any, TypeVar
 
 import qrcode
 import qrcode.image.svg
@@ -15,18 +15,29 @@ from starlette.requests import Request
 
 from ..actions import Outcome
 from ..domain.views import TimerView
-from ..i18n import current_locale, is_rtl, t
+from ..i18n import Translator
+
+E = TypeVar('E', bound=ui.element)
 
 # A click on a phone emits a key made in the browser: if the same event reaches the server twice
 # (a retry after a network drop) it carries the same key and the domain counts it once.
 CLIENT_KEY_JS = '() => emit(Date.now().toString(36) + Math.random().toString(36).slice(2, 12))'
 
 
-def frame(title: str) -> None:
-    """Language, direction and title of the page (catalogs and RTL plug in here)."""
+def frame(tr: Translator, title: str) -> None:
+    """Title (translated) and colours of a page (``lang``/``dir`` come with the HTML: see
+    :mod:`spcp.pages.language`)."""
     ui.page_title(title)
     ui.colors(primary='#1e3a8a')  # white on it is about 10:1 (NiceGUI's default blue is 3:1)
-    ui.query('html').props(f'lang={current_locale()} dir={"rtl" if is_rtl() else "ltr"}')
+
+
+def labelled(element: E, **attributes: str) -> E:
+    """Set translated attributes (``aria_label=tr('Back')`` -> ``aria-label``) as props, never
+    inside a props string, where quotes in a translation would break it."""
+    for name, text in attributes.items():
+        element.props[name.replace('_', '-')] = text
+    element.update()
+    return element
 
 
 def action_key(args: Any) -> str:
@@ -34,26 +45,26 @@ def action_key(args: Any) -> str:
     return args if isinstance(args, str) and 8 <= len(args) <= 64 and args.isalnum() else uuid.uuid4().hex
 
 
-def tell(outcome: Outcome, done: str | None = None) -> bool:
-    """Show why an action was not done (or ``done``, translated, if it was); return ``outcome.done``."""
+def tell(tr: Translator, outcome: Outcome, done: str | None = None) -> bool:
+    """Show the reader why an action was not done (or ``done``, translated, if it was); return ``outcome.done``."""
     if outcome.done:
         if done:
-            ui.notify(t(done), type='positive', position='top')
+            ui.notify(done, type='positive', position='top')
     elif outcome.msgid:
-        ui.notify(refusal_text(outcome), type='negative' if outcome.retry else 'warning', position='top',
+        ui.notify(refusal_text(tr, outcome), type='negative' if outcome.retry else 'warning', position='top',
                   multi_line=True)
     return outcome.done
 
 
-def refusal_text(outcome: Outcome) -> str:
-    return t(outcome.msgid or '', **outcome.params)
+def refusal_text(tr: Translator, outcome: Outcome) -> str:
+    return tr(outcome.msgid or '', **outcome.params)
 
 
-def refusal_page(title: str, outcome: Outcome) -> None:
-    """A page that could not be opened: a plain title and the reason, never a stack trace."""
+def refusal_page(tr: Translator, title: str, outcome: Outcome) -> None:
+    """A page that could not be opened: a plain title (translated) and the reason, never a stack trace."""
     with ui.column().classes('phone'):
-        ui.label(t(title)).classes('phone-phase').props('role=heading aria-level=1')
-        ui.label(refusal_text(outcome)).classes('phone-prompt')
+        ui.label(title).classes('phone-phase').props('role=heading aria-level=1')
+        ui.label(refusal_text(tr, outcome)).classes('phone-prompt')
 
 
 def client_address(request: Request) -> str:
@@ -76,9 +87,11 @@ def proof_of(kind: str, ident: object) -> str:
 
 def error_page(_exception: Exception) -> None:
     """What a person sees if a page fails to build: a plain message, never the exception."""
+    from .language import reader
+    tr = reader()
     with ui.column().classes('phone'):
-        ui.label(t('Something went wrong')).classes('phone-phase')
-        ui.label(t('Please reload the page. Nothing you already sent is lost.')).classes('phone-prompt')
+        ui.label(tr('Something went wrong')).classes('phone-phase')
+        ui.label(tr('Please reload the page. Nothing you already sent is lost.')).classes('phone-prompt')
 
 
 def qr_data_url(url: str) -> str:
@@ -102,13 +115,15 @@ def timer_attr(timer: TimerView) -> str:
     return f'stop:{timer.remaining_s or 0}'
 
 
-def timer_label(timer: TimerView, classes: str) -> ui.label:
+def timer_label(tr: Translator, timer: TimerView, classes: str) -> ui.label:
     label = ui.label().classes(f'timer {classes}').props('role=timer aria-live=off')
+    label.props['aria-label'] = tr('Time left')
     show_timer(label, timer)
     return label
 
 
 def show_timer(label: ui.label, timer: TimerView) -> None:
     label.set_text(timer_text(timer))
-    label.props(f'data-timer="{timer_attr(timer)}" aria-label="{t("Time left")}"')
+    label.props['data-timer'] = timer_attr(timer)
     label.set_visibility(timer.seconds_left() is not None)
+    label.update()

@@ -172,7 +172,7 @@ def test_timer_started_on_the_board_counts_down_on_the_phone(pages, server) -> N
     phone.evaluate('window.__not_reloaded = true')
 
     board.get_by_label('Minutes').fill('1')
-    board.get_by_role('button', name='Set', exact=True).click()
+    board.get_by_role('button', name='Set minutes', exact=True).click()
     timer = phone.locator('[data-timer]')
     expect(timer).to_have_text('1:00', timeout=LIVE_S)
     board.get_by_role('button', name='Start timer').click()

@@ -139,3 +139,9 @@ def write(session: Session) -> Callable[[Actor, Room, str], int]:
         view, _ = cards.submit(session, actor, room.id, text, new_key())
         return view.id
     return _write
+
+
+def said(error: Exception) -> str:
+    """A domain refusal as an English reader sees it (the domain itself keeps only the message id)."""
+    from spcp.i18n import english
+    return english()(error.msgid, **error.params)

@@ -42,10 +42,10 @@ def test_domain_module_does_not_import_ui(path):
         if level == 0:
             assert root not in UI_PACKAGES, f'{path.name} imports {name}'
             if root == 'spcp':  # absolute imports of the app stay in the domain too
-                assert name.startswith('spcp.domain') or name == 'spcp.i18n', f'{path.name} imports {name}'
+                assert name.startswith('spcp.domain'), f'{path.name} imports {name}'
         else:
-            # relative imports stay inside the domain, except the i18n helper one level up
-            assert level == 1 or (level == 2 and name == 'i18n'), f'{path.name} imports {"." * level}{name}'
+            # relative imports stay inside the domain: it never translates (no i18n), it gives message ids
+            assert level == 1, f'{path.name} imports {"." * level}{name}'
 
 
 def test_importing_the_domain_does_not_load_nicegui():

@@ -14,6 +14,8 @@ from spcp.domain.errors import DomainError, NotAllowed, NotFound
 from spcp.domain.models import Participant, Room, utcnow
 from spcp.domain.phases import PHASES
 
+from .conftest import said
+
 # -- joining ------------------------------------------------------------------------------------
 
 
@@ -226,7 +228,7 @@ def test_bad_timer_minutes_refused(session, room, fac, minutes):
     rooms.set_timer(session, fac, room.id, 5)
     with pytest.raises(DomainError) as info:
         rooms.set_timer(session, fac, room.id, minutes)
-    assert str(rooms.MAX_TIMER_MINUTES) in info.value.message
+    assert str(rooms.MAX_TIMER_MINUTES) in said(info.value)
     assert room.timer_remaining_s == 300
 
 

@@ -12,6 +12,8 @@ from spcp.domain.errors import DomainError, NotAllowed, NotFound
 from spcp.domain.models import Endorsement, Solution
 from spcp.domain.phases import PHASES
 
+from .conftest import said
+
 
 @pytest.fixture
 def board(session, room, fac, p1, p2, goto, write):
@@ -105,7 +107,7 @@ def test_propose_text_rules(session, room, p1, board, key):
         solutions.propose(session, p1, room.id, board.themes[0], '   ', key())
     with pytest.raises(DomainError) as info:
         solutions.propose(session, p1, room.id, board.themes[0], 'w' * (room.max_card_length + 1), key())
-    assert str(room.max_card_length) in info.value.message
+    assert str(room.max_card_length) in said(info.value)
     solution_id, _ = solutions.propose(session, p1, room.id, board.themes[0], '<img src=x onerror=alert(1)>',
                                        key())
     assert session.get(Solution, solution_id).text == '<img src=x onerror=alert(1)>'

@@ -10,6 +10,8 @@ from spcp.domain.errors import DomainError, NotFound
 from spcp.domain.models import Receipt, Vote
 from spcp.domain.phases import PHASES
 
+from .conftest import said
+
 
 @pytest.fixture
 def deck(session, room, fac, p1, p2, goto, write):
@@ -55,7 +57,7 @@ def test_dots_per_participant_limit(session, room, p1, p2, deck, key):
         voting.add_dot(session, p1, room.id, card, key())
     with pytest.raises(DomainError) as info:
         voting.add_dot(session, p1, room.id, deck[3], key())
-    assert '3' in info.value.message
+    assert '3' in said(info.value)
     assert _votes(session, participant_id=p1.participant_id) == 3
     # another participant has their own dots
     for card in deck[2:5]:
@@ -76,7 +78,7 @@ def test_one_dot_per_card_by_default(session, room, p1, deck, key):
     voting.add_dot(session, p1, room.id, deck[0], key())
     with pytest.raises(DomainError) as info:
         voting.add_dot(session, p1, room.id, deck[0], key())
-    assert 'at most 1 dot' in info.value.message
+    assert said(info.value) == 'One card takes at most 1 of your dots.'
     assert _votes(session, card_id=deck[0]) == 1
 
 
@@ -88,7 +90,7 @@ def test_room_with_two_dots_per_card(session, room, p1, deck, key):
     assert (change.total, change.dots_on_card, change.dots_left) == (2, 2, 1)
     with pytest.raises(DomainError) as info:
         voting.add_dot(session, p1, room.id, deck[0], key())
-    assert 'at most 2 dot' in info.value.message
+    assert said(info.value) == 'One card takes at most 2 of your dots.'
     assert views.snapshot(session, p1, room.id).me.dots == {deck[0]: 2}
 
 

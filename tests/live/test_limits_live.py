@@ -184,7 +184,7 @@ def test_an_oversized_message_closes_its_socket_and_other_rooms_go_on(limits_ser
     # just under 64 KiB the message arrives: the card is refused as too long, the socket stays
     sender.type_into(text_box, 'x' * 60_000)
     sender.click(add)
-    sender.wait_for_notification('Please keep it under 280 characters (now 60000).')
+    sender.wait_for_notification('Please keep it to 280 characters or fewer (now 60,000).')  # the reader's digits
 
     sender.type_into(text_box, 'x' * 900_000)
     with contextlib.suppress(socketio.exceptions.SocketIOError):  # the socket may already be gone
@@ -245,7 +245,7 @@ def test_a_burst_of_actions_from_one_phone_stops_at_thirty(limits_server: LiveSe
     """Choosing a group is an action that nothing else caps (unlike cards or dots): 40 changes at once."""
     live, room = limits_server, limits_server.rooms[3]
     phone = people.phone(room, browser('127.0.0.8'))
-    radio = phone.find_one(aria_label='Group')
+    radio = phone.find_one(aria_label='Your group')
     options = ['', *GROUPS]  # the radio's option values, by index, as the page lists them
     allowed = ['community', 'law_enforcement'] * (ACTIONS_PER_10_S // 2)
     over = ['faith', 'youth'] * 5  # each differs from the one before, so every one is a change

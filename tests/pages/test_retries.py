@@ -33,7 +33,7 @@ async def test_the_same_vote_event_twice_counts_once(create_user, event) -> None
     deliver(phone, card, 'k3y0000000001')
     deliver(phone, card, 'k3y0000000001')  # the retry
     await phone.should_see('Dots left: 2 of 3')
-    await phone.should_not_see('You can put at most')
+    await phone.should_not_see('One card takes at most')
     back = phone.find(marker='take-back').elements.pop()
     deliver(phone, back, 'k3y0000000002')
     deliver(phone, back, 'k3y0000000002')

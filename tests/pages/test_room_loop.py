@@ -81,7 +81,7 @@ async def test_voting_limits_and_reload_keeps_identity_and_dots(create_user, eve
     await phone.should_see('Dots left: 3 of 3')
     phone.find('Card one').click()
     phone.find('Card one').click()  # at most one dot per card: refused with a message
-    await phone.should_see('You can put at most 1 dot(s) on one card.')
+    await phone.should_see('One card takes at most 1 of your dots.')
     phone.find('Card two').click()
     phone.find('Card three').click()
     await phone.should_see('Dots left: 0 of 3')

@@ -32,7 +32,7 @@ async def test_solutions_are_proposed_and_endorsed_live(create_user, event) -> N
     solution_on_board = board.find('Monthly youth-police football game').elements.pop()
     assert solution_on_board.props['data-count'] == '✓ 1'
     bob.find('Monthly youth-police football game').click()    # own solution: refused with a message
-    await bob.should_see('This is your own solution: others endorse it.')
+    await bob.should_see('You cannot endorse your own solution.')
     assert solution_on_board.props['data-count'] == '✓ 1'
 
     board.find('Monthly youth-police football game').click()  # the facilitator hides it...
