@@ -187,7 +187,7 @@ class RoomMachine(RuleBasedStateMachine):
     def expect(self, refused: bool, error: DomainError | None, what: str) -> None:
         assert (error is not None) == refused, (
             f'{what}: model says {"refuse" if refused else "allow"}, domain '
-            f'{"refused: " + error.message if error else "allowed"}')
+            f'{"refused: " + error.msgid if error else "allowed"}')
         event(f'{what}: {error.msgid}' if error else f'{what}: done')
 
     # -- set-up ---------------------------------------------------------------------------------
