@@ -13,7 +13,7 @@ from spcp.pages.language import HtmlDirection
 from spcp.settings import ASSETS_DIR, Settings
 
 RECONNECT_TIMEOUT_S = 30  # phones on flaky Wi-Fi: keep their page alive through a short drop
-ASSET_VERSION = '3'  # bump when assets/ change, so phones do not keep a stale copy
+ASSET_VERSION = '4'  # bump when assets/ change, so phones do not keep a stale copy
 
 
 def storage_secret(cfg: Settings) -> str:
@@ -37,7 +37,8 @@ def build() -> None:
     app.add_static_files('/assets', ASSETS_DIR)
     # our own files only (no CDN): the style sheet and the browser-side countdown
     ui.add_head_html(f'<link rel="stylesheet" href="/assets/spcp.css?v={ASSET_VERSION}">'
-                     f'<script src="/assets/timer.js?v={ASSET_VERSION}" defer></script>', shared=True)
+                     f'<script src="/assets/timer.js?v={ASSET_VERSION}" defer></script>'
+                     f'<script src="/assets/outbox.js?v={ASSET_VERSION}" defer></script>', shared=True)
     from spcp.pages import board, home, organize, phone  # noqa: F401
     from spcp.pages.widgets import error_page
     app.on_page_exception(error_page)

@@ -26,9 +26,9 @@ from ..domain.changes import (
 from ..domain.views import CardView, RoomView, SolutionView, ThemeView, snapshot
 from ..i18n import Translator
 from .language import language_switch, reader
+from .outbox import Outbox, outbox_js
 from .themed import ThemedCards
 from .widgets import (
-    CLIENT_KEY_JS,
     action_key,
     client_address,
     frame,
@@ -92,6 +92,7 @@ class PhoneScreen:
                 self.phase_label = ui.label().classes('phone-phase').props('role=heading aria-level=1')
                 self.timer = timer_label(self.tr, view.timer, 'phone-meta').mark('timer')
             self.body = ui.column().classes('phone-section')
+        self.outbox = Outbox(self)
         self.render()
         live.subscribe(view.id, self.apply)
 
@@ -131,14 +132,14 @@ class PhoneScreen:
         tell(self.tr, self.act(rooms.choose_group, group=group), done=self.tr('Saved.'))
 
     def render_issues(self) -> None:
+        # no maxlength: a pasted text is never cut silently; a text over the limit is refused with its count
         self.issue_input = ui.textarea(label=self.tr('Your issue'),
                                        placeholder=self.tr('Write one issue, in your own words')) \
-            .props(f'outlined autogrow maxlength={self.view.max_card_length} counter').classes('w-full') \
-            .mark('issue-input')
+            .props('outlined autogrow counter data-draft=issue').classes('w-full').mark('issue-input')
         self.issue_input.value = self.drafts.pop('issue', '')
         self.entries['issue'] = self.issue_input
         ui.button(self.tr('Add issue'), icon='send').classes('big-btn w-full') \
-            .on('click', lambda e: self.submit(action_key(e.args)), js_handler=CLIENT_KEY_JS)
+            .on('click', lambda e: self.submit(action_key(e.args)), js_handler=outbox_js(kind='submit', field='issue'))
         self.room_count = ui.label().classes('phone-meta')
         self.room_cards = {c.id for c in self.view.cards}
         self.show_count()
@@ -176,10 +177,12 @@ class PhoneScreen:
         with self.vote_list:
             button = ui.button(card.text).props('no-caps unelevated color=white text-color=black dir=auto') \
                 .classes('vote-card').mark('vote-card')
-            button.on('click', lambda e, c=card.id: self.vote(c, True, action_key(e.args)), js_handler=CLIENT_KEY_JS)
+            button.on('click', lambda e, c=card.id: self.vote(c, True, action_key(e.args)),
+                      js_handler=outbox_js(kind='dot', card_id=card.id))
             back = labelled(ui.button('−').props('outline no-caps').classes('take-back').mark('take-back'),
                             aria_label=self.tr('Take a dot back'))
-            back.on('click', lambda e, c=card.id: self.vote(c, False, action_key(e.args)), js_handler=CLIENT_KEY_JS)
+            back.on('click', lambda e, c=card.id: self.vote(c, False, action_key(e.args)),
+                    js_handler=outbox_js(kind='undot', card_id=card.id))
         self.vote_items[card.id] = (button, back)
         self.show_my_dots(card.id, mine)
 
@@ -227,12 +230,12 @@ class PhoneScreen:
                 solutions_list = ui.column().classes('w-full gap-2')
                 entry = ui.input(label=self.tr('Your solution'),
                                  placeholder=self.tr('A concrete step someone can take')) \
-                    .props(f'outlined maxlength={self.view.max_card_length}').classes('w-full').mark('solution-input')
+                    .props(f'outlined counter data-draft=solution-{theme_id}').classes('w-full').mark('solution-input')
                 entry.value = self.drafts.pop(f'solution-{theme_id}', '')
                 self.entries[f'solution-{theme_id}'] = entry
                 ui.button(self.tr('Propose'), icon='lightbulb').classes('big-btn').mark('propose') \
                     .on('click', lambda e, th=theme_id, box=entry: self.propose(th, box, action_key(e.args)),
-                        js_handler=CLIENT_KEY_JS)
+                        js_handler=outbox_js(kind='propose', theme_id=theme_id, field=f'solution-{theme_id}'))
             self.solution_boxes[theme_id] = solutions_list
         for solution in self.view.solutions:
             self.upsert_solution(solution)
@@ -251,7 +254,9 @@ class PhoneScreen:
             with box:
                 button = ui.button(solution.text).props('no-caps unelevated color=white text-color=black dir=auto') \
                     .classes('endorse')
-            button.on_click(lambda s=solution.id: self.endorse(s))
+            button.props(f'data-solution={solution.id}')
+            button.on('click', lambda _, s=solution.id: self.endorse(s),
+                      js_handler=outbox_js(kind='endorse', solution_id=solution.id))
             self.solution_items[solution.id] = button
         button.props['data-count'] = self.tr('✓ {n}', n=solution.endorsements)
         mine = solution.author_id == self.actor.participant_id

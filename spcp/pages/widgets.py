@@ -19,9 +19,6 @@ from ..i18n import Translator
 
 E = TypeVar('E', bound=ui.element)
 
-# A click on a phone emits a key made in the browser: if the same event reaches the server twice
-# (a retry after a network drop) it carries the same key and the domain counts it once.
-CLIENT_KEY_JS = '() => emit(Date.now().toString(36) + Math.random().toString(36).slice(2, 12))'
 
 
 def frame(tr: Translator, title: str) -> None:
