@@ -1,22 +1,28 @@
-"""Issue cards: submitting, hiding (with undo) and merging duplicates."""
+"""Issue cards: submitting, hiding (with undo) and merging duplicates; an author editing or withdrawing
+their own card while the room is naming issues."""
 from __future__ import annotations
 
 from sqlalchemy import func
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, select, update
 
 from . import phases
 from .access import Actor, already_done, record, require_facilitator, require_participant
-from .changes import CardChanged, CardRemoved, Change, VotesChanged
-from .errors import DomainError, NotFound
-from .models import Card, Room, Vote
+from .changes import CardChanged, CardRemoved, Change, ThemeChanged, VotesChanged
+from .errors import DomainError, NotAllowed, NotFound
+from .models import Card, Receipt, Room, Theme, Vote
 from .text import clean_text
-from .views import CardView, card_view, dots_used
+from .views import CardView, card_view, dots_used, theme_view
+
+# receipts whose result_id is a card id; a withdrawn card's are cleared (its id may be reused)
+CARD_RECEIPTS = ('submit_card', 'edit_card', 'add_dot', 'remove_dot')
 
 
 def submit(session: Session, actor: Actor, room_id: int, text: str, key: str) -> tuple[CardView, list[Change]]:
     """Add the participant's issue card. A retry with the same ``key`` returns the first card."""
     room = require_participant(session, actor, room_id)
     if (receipt := already_done(session, actor, key, 'submit_card')) is not None:
+        if receipt.result_id is None:  # cleared when the card was withdrawn: never resurrect it
+            raise DomainError('You withdrew this issue.')
         return card_view(session, session.get(Card, receipt.result_id)), []
     if not phases.allows(room.phase, 'submit_card'):
         raise DomainError('Issues can only be added while the room is naming issues.')
@@ -119,4 +125,64 @@ def merge(session: Session, actor: Actor, room_id: int, keep_id: int, other_ids:
     changes: list[Change] = [CardRemoved(room_id, other.id) for other in others]
     changes.append(CardChanged(room_id, view))
     changes += [_votes_change(session, room, keep.id, p) for p in sorted(voters)]
+    return changes
+
+
+def _own_card(session: Session, actor: Actor, room: Room, card_id: int) -> Card:
+    """The participant's own card, if its author may still change it: the room is naming issues,
+    the card is live and shown, and no other card was merged into it (it speaks for them too)."""
+    if not phases.allows(room.phase, 'submit_card'):
+        raise DomainError('Issues can only be changed or withdrawn while the room is naming issues.')
+    card = room_card(session, room, card_id)
+    if card.hidden:  # as the phones see it: a hidden card is not there
+        raise NotFound('That card is no longer there.')
+    if card.participant_id != actor.participant_id:
+        raise NotAllowed('You can only change or withdraw your own issues.')
+    if session.exec(select(Card.id).where(Card.merged_into_id == card.id)).first() is not None:
+        raise DomainError('Other issues were merged into this one, so only the facilitator can change it now.')
+    return card
+
+
+def edit_own(session: Session, actor: Actor, room_id: int, card_id: int, text: str,
+             key: str) -> tuple[CardView, list[Change]]:
+    """The author rewords their own card. A retry with the same ``key`` returns the card as it is now."""
+    room = require_participant(session, actor, room_id)
+    if (receipt := already_done(session, actor, key, 'edit_card')) is not None:
+        card = session.get(Card, receipt.result_id) if receipt.result_id is not None else None
+        if card is None:  # withdrawn since
+            raise NotFound('That card is no longer there.')
+        return card_view(session, card), []
+    card = _own_card(session, actor, room, card_id)
+    text = clean_text(text, room.max_card_length)
+    changed = card.text != text
+    card.text = text
+    record(session, actor, key, 'edit_card', card.id)
+    session.commit()
+    view = card_view(session, card)
+    return view, [CardChanged(room_id, view)] if changed else []
+
+
+def withdraw_own(session: Session, actor: Actor, room_id: int, card_id: int, key: str) -> list[Change]:
+    """The author takes their own card back: the row is deleted, with its votes (their dots are given
+    back: a room can step back from voting to naming issues), and the receipts that point at it are
+    cleared, so a retried submit is refused instead of finding the card or a later one with its id.
+    It no longer counts against the per-participant limit. A retry with the same ``key`` changes nothing."""
+    room = require_participant(session, actor, room_id)
+    if already_done(session, actor, key, 'withdraw_card') is not None:
+        return []
+    card = _own_card(session, actor, room, card_id)
+    voters = sorted(set(session.exec(select(Vote.participant_id).where(Vote.card_id == card.id)).all()))
+    theme_id = card.theme_id
+    for vote in session.exec(select(Vote).where(Vote.card_id == card.id)).all():
+        session.delete(vote)
+    session.flush()  # votes go before the card they point at (no ORM relationship orders them)
+    session.exec(update(Receipt).where(col(Receipt.action).in_(CARD_RECEIPTS), Receipt.result_id == card.id)
+                 .values(result_id=None))
+    session.delete(card)
+    record(session, actor, key, 'withdraw_card')
+    session.commit()
+    changes: list[Change] = [_votes_change(session, room, card_id, p) for p in voters]
+    if theme_id is not None and (theme := session.get(Theme, theme_id)) is not None:
+        changes.append(ThemeChanged(room_id, theme_view(session, theme)))
+    changes.append(CardRemoved(room_id, card_id))
     return changes
