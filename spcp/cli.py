@@ -1,21 +1,26 @@
 """The ``spcp`` command: run the app, create events, print their links.
 
-    spcp serve [--host 0.0.0.0] [--port 8080] [--data-dir DIR] [--public-url URL]
-    spcp demo [--data-dir DIR]
-    spcp event create --name NAME --rooms N [--plan PATH] [--data-dir DIR] [--json]
-    spcp event links [--event ID] [--data-dir DIR] [--json]
+    spcp serve [--host 0.0.0.0] [--port 8080] [--data-dir DIR] [--public-url URL] [--tls-cert F --tls-key F]
+    spcp demo [--data-dir DIR] [--port N] [--public-url URL]
+    spcp event create --name NAME --rooms N [--plan PATH] [--data-dir DIR] [--port N] [--public-url URL] [--json]
+    spcp event links [--event ID] [--data-dir DIR] [--port N] [--public-url URL] [--json]
     spcp room rotate-key CODE [--data-dir DIR]
     spcp organizer set-password EVENT [--data-dir DIR] [--remove]
 
 Flags become the ``SPCP_*`` environment variables that :func:`spcp.settings.load` reads, so the
-web pages (which read the settings too) see the same values. Bad input gives one line on stderr
-and exit code 2, never a traceback.
+web pages (which read the settings too) see the same values. ``spcp serve`` writes the address it
+runs with (host, port, public URL, certificate) into ``<data dir>/settings.toml``; the commands that
+print links read it, so they print the addresses that server answers. A flag wins over its
+``SPCP_*`` variable, which wins over the file. Bad input gives one line on stderr and exit code 2,
+never a traceback.
 """
 from __future__ import annotations
 
 import json
 import os
+import re
 import sys
+import tomllib
 from pathlib import Path
 from typing import Annotated, NoReturn
 
@@ -45,6 +50,14 @@ app.add_typer(organizer_app, name='organizer')
 DataDir = Annotated[Path, typer.Option('--data-dir', envvar='SPCP_DATA_DIR',
                                        help='Folder for the database and the app secret.')]
 DEFAULT_DATA_DIR = SESSIONS_DIR / 'data'
+Port = Annotated[int | None, typer.Option('--port', envvar='SPCP_PORT', min=1, max=65535,
+                                          help='Port of the server in the links (default: the one `spcp serve` '
+                                          'last ran with on this data folder, else 8080).')]
+PublicUrl = Annotated[str | None, typer.Option('--public-url', envvar='SPCP_PUBLIC_URL',
+                                               help='Address phones use, e.g. http://192.168.4.1:8080 (default: '
+                                               'the one `spcp serve` last ran with, else worked out from the '
+                                               'LAN address; "" = work it out).')]
+_URL = re.compile(r'https?://[^/\s?#]+(/[^\s?#]*)?')
 
 
 def said(error: DomainError) -> str:
@@ -57,6 +70,10 @@ def fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:
     raise typer.Exit(code)
 
 
+def cfg_file(data_dir: Path) -> Path:
+    return Path(data_dir).expanduser().resolve() / settings.SETTINGS_FILE
+
+
 def configure(*, data_dir: Path, host: str | None = None, port: int | None = None,
               public_url: str | None = None) -> Settings:
     """Put the flags into the environment, load the settings and open the database."""
@@ -67,7 +84,12 @@ def configure(*, data_dir: Path, host: str | None = None, port: int | None = Non
         os.environ['SPCP_PORT'] = str(port)
     if public_url is not None:
         os.environ['SPCP_PUBLIC_URL'] = public_url.strip().rstrip('/')
-    cfg = settings.load()
+    try:
+        cfg = settings.load()
+    except (ValueError, tomllib.TOMLDecodeError) as error:
+        fail(f'bad setting (flag, SPCP_* variable or {cfg_file(data_dir)}): {error}')
+    if cfg.public_url and not _URL.fullmatch(cfg.public_url):
+        fail(f'the public URL must look like http://192.168.4.1:8080, not {cfg.public_url!r}')
     try:
         hardening.prepare(cfg.data_dir)  # the database, its -wal/-shm and the folder: this account only
         db.configure(cfg.database_url)
@@ -78,31 +100,42 @@ def configure(*, data_dir: Path, host: str | None = None, port: int | None = Non
 
 @app.command()
 def serve(
-    host: Annotated[str, typer.Option(envvar='SPCP_HOST', help='Address to listen on; 0.0.0.0 lets phones '
-                                      'on the same Wi-Fi or hotspot connect.')] = '0.0.0.0',
-    port: Annotated[int, typer.Option(envvar='SPCP_PORT', min=1, max=65535, help='Port to listen on.')] = 8080,
+    host: Annotated[str | None, typer.Option(envvar='SPCP_HOST', help='Address to listen on; 0.0.0.0 lets '
+                                             'phones on the same Wi-Fi or hotspot connect, 127.0.0.1 only this '
+                                             'laptop (default: the last one used with this data folder, else '
+                                             '0.0.0.0).')] = None,
+    port: Annotated[int | None, typer.Option(envvar='SPCP_PORT', min=1, max=65535, help='Port to listen on '
+                                             '(default: the last one used with this data folder, else '
+                                             '8080).')] = None,
     data_dir: DataDir = DEFAULT_DATA_DIR,
-    public_url: Annotated[str | None, typer.Option(envvar='SPCP_PUBLIC_URL', help='Address phones use, e.g. '
-                                                   'http://192.168.4.1:8080 (default: worked out from the '
-                                                   'LAN address).')] = None,
+    public_url: PublicUrl = None,
     tls_cert: Annotated[Path | None, typer.Option('--tls-cert', envvar='SPCP_TLS_CERT', help='Certificate file '
                                                   '(PEM) to serve HTTPS; needs --tls-key.')] = None,
     tls_key: Annotated[Path | None, typer.Option('--tls-key', envvar='SPCP_TLS_KEY',
                                                  help='Private key file (PEM) of the certificate.')] = None,
 ) -> None:
-    """Run SPCP Live (creates the demo event if the database has no event yet)."""
+    """Run SPCP Live (creates the demo event if the database has no event yet).
+
+    Remembers its host, port, public URL and certificate in <data dir>/settings.toml for the next
+    start and for the links `spcp event create` prints."""
     from .demo import ensure_demo
     from .domain.models import Event
 
     if (tls_cert is None) != (tls_key is None):
         fail('HTTPS needs both --tls-cert and --tls-key')
-    for path in (tls_cert, tls_key):
-        if path is not None and not Path(path).is_file():
-            fail(f'no such file: {path}')
     if tls_cert is not None:
         os.environ['SPCP_TLS_CERT'] = str(Path(tls_cert).resolve())
         os.environ['SPCP_TLS_KEY'] = str(Path(tls_key).resolve())
-    cfg = configure(data_dir=data_dir, host=host, port=port, public_url=public_url or '')
+    cfg = configure(data_dir=data_dir, host=host, port=port, public_url=public_url)
+    remembered = remembered_values(data_dir)  # after configure: a flag is a variable now, and wins
+    for path in (cfg.tls_cert, cfg.tls_key):
+        if path is not None and not Path(path).is_file():
+            fail(f'no such file: {path}')
+    if (cfg.tls_cert is None) != (cfg.tls_key is None):
+        fail(f'HTTPS needs both tls_cert and tls_key (see {cfg_file(data_dir)})')
+    if remembered:
+        typer.echo(f'Using {remembered} as last time (from {cfg_file(data_dir)}; a flag changes it).')
+    remember_server(cfg)
     with db.session() as session:
         if session.exec(select(Event.id)).first() is None:
             event = ensure_demo(session)
@@ -111,13 +144,39 @@ def serve(
     server.start(cfg)
 
 
+_NAMES = {'host': 'host', 'port': 'port', 'public_url': 'public URL', 'tls_cert': 'certificate',
+          'tls_key': 'certificate key'}
+
+
+def remembered_values(data_dir: Path) -> str:
+    """The server values the settings file will supply, as words ('' when none)."""
+    try:
+        values = settings.from_file(Path(data_dir).expanduser().resolve())
+    except (OSError, tomllib.TOMLDecodeError):
+        return ''  # settings.load() will report a broken file
+    return ', '.join(f'{_NAMES[name]} {value}' for name, value in values.items())
+
+
+def remember_server(cfg: Settings) -> None:
+    """Write where this server listens into the settings file; a failure only costs matching links."""
+    try:
+        written = settings.remember(cfg.data_dir, settings.server_values(cfg))
+    except OSError as error:
+        written, reason = False, str(error)
+    else:
+        reason = 'it is written in a way this program does not rewrite'
+    if not written:
+        typer.echo(f'spcp: note: cannot record host and port in {cfg.data_dir / settings.SETTINGS_FILE} ({reason}): '
+                   'give `spcp event create` the same --port and --public-url.', err=True)
+
+
 @app.command()
-def demo(data_dir: DataDir = DEFAULT_DATA_DIR) -> None:
+def demo(data_dir: DataDir = DEFAULT_DATA_DIR, port: Port = None, public_url: PublicUrl = None) -> None:
     """Create the demo event (once) and print its links."""
     from .demo import ensure_demo
     from .links import base_url, describe_event, format_event
 
-    cfg = configure(data_dir=data_dir)
+    cfg = configure(data_dir=data_dir, port=port, public_url=public_url)
     with db.session() as session:
         event = ensure_demo(session)
         typer.echo(format_event(describe_event(session, event, base_url(cfg))))
@@ -129,9 +188,14 @@ def event_create(
     rooms: Annotated[int, typer.Option('--rooms', help='Number of breakout rooms.')],
     plan: Annotated[Path, typer.Option('--plan', help='Session plan (TOML).')] = DEFAULT_PLAN,
     data_dir: DataDir = DEFAULT_DATA_DIR,
+    port: Port = None,
+    public_url: PublicUrl = None,
     as_json: Annotated[bool, typer.Option('--json', help='Print one JSON document (for scripts).')] = False,
 ) -> None:
-    """Create an event with its breakout rooms and print the join codes and links."""
+    """Create an event with its breakout rooms and print the join codes and links.
+
+    The links use the host, port and public URL `spcp serve` last ran with on this data folder
+    (kept in its settings.toml) unless --port or --public-url say otherwise."""
     from .domain.errors import DomainError
     from .domain.events import MAX_ROOMS, create_event
     from .links import base_url, describe_event, format_event
@@ -145,7 +209,7 @@ def event_create(
         session_plan = load_plan(plan)
     except PlanError as error:
         fail(str(error))
-    cfg = configure(data_dir=data_dir)
+    cfg = configure(data_dir=data_dir, port=port, public_url=public_url)
     try:
         with db.session() as session:
             event = create_event(session, name, rooms, session_plan)
@@ -164,13 +228,15 @@ def event_create(
 def event_links(
     event_id: Annotated[int | None, typer.Option('--event', help='Event id (default: every event).')] = None,
     data_dir: DataDir = DEFAULT_DATA_DIR,
+    port: Port = None,
+    public_url: PublicUrl = None,
     as_json: Annotated[bool, typer.Option('--json', help='Print one JSON document (for scripts).')] = False,
 ) -> None:
     """Print the sign-in links (with their keys) of the organizer and of every room's board."""
     from .domain.models import Event
     from .links import base_url, describe_event, format_event
 
-    cfg = configure(data_dir=data_dir)
+    cfg = configure(data_dir=data_dir, port=port, public_url=public_url)
     with db.session() as session:
         query = select(Event).order_by(Event.id)
         events = [e for e in session.exec(query).all() if event_id is None or e.id == event_id]

@@ -9,11 +9,12 @@ from __future__ import annotations
 import ipaddress
 import socket
 import sys
-from collections.abc import Iterable
-from urllib.parse import quote
+from collections.abc import Callable, Iterable
+from urllib.parse import quote, urlsplit
 
 from sqlmodel import Session, select
 
+from . import firewall
 from .domain.events import format_code, rooms_of
 from .domain.models import Event
 from .settings import Settings
@@ -154,6 +155,41 @@ def format_event(info: dict, *, with_keys: bool = True) -> str:
     return '\n'.join(lines)
 
 
+def _loopback(host: str) -> bool:
+    """Whether ``host`` is this laptop itself (a phone would take it for its own address)."""
+    return host.lower() in LOCAL_HOSTS or host.startswith('127.')
+
+
+def reach_lines(cfg: Settings, base: str, *, probe: Callable[[int], firewall.Verdict] | None = None) -> list[str]:
+    """The start-up lines saying who can open ``base``: phones (and whether the firewall lets them in),
+    or, for a loopback address, only this laptop and how to let phones in."""
+    host = (cfg.host or '').strip()
+    if _loopback(urlsplit(base).hostname or ''):
+        if _loopback(host):
+            why, how = (f'it listens on {host} only', 'To let phones on the same Wi-Fi or hotspot in, start it with '
+                        '--host 0.0.0.0 (bash scripts/run.sh --host 0.0.0.0).')
+        elif host in ANY_HOSTS and not cfg.public_url:
+            why, how = ('no network found', 'Phones can connect once this laptop joins a Wi-Fi or hotspot (or '
+                        'shares its own); `spcp event links` then prints the addresses.')
+        else:
+            why, how = ('the public URL names this laptop itself', 'To let phones in, give --public-url an '
+                        'address phones reach, or --public-url "" to work it out.')
+        return [f'SPCP Live is running at {base}/ but only this laptop can open it: {why}.', f'  {how}']
+    lines = [f'SPCP Live is running. Phones on the same Wi-Fi or hotspot open {base}/']
+    if not _loopback(host):
+        lines.append(f'  {firewall_line(cfg.port, probe or firewall.check)}')
+    return lines
+
+
+def firewall_line(port: int, probe: Callable[[int], firewall.Verdict]) -> str:
+    """What the firewall says about ``port``; a probe that fails only makes the line unsure."""
+    try:
+        verdict = probe(port)
+    except Exception:  # noqa: BLE001 - a start-up hint must never stop the server
+        verdict = firewall.Verdict(firewall.UNSURE)
+    return firewall.advice(port, verdict)
+
+
 def announce(cfg: Settings, *, with_keys: bool | None = None) -> None:
     """Print, for every event in the database, its rooms' join links, and the sign-in links with
     their keys only on the organizer's own terminal (never into a log file)."""
@@ -161,9 +197,8 @@ def announce(cfg: Settings, *, with_keys: bool | None = None) -> None:
 
     with_keys = sys.stdout.isatty() if with_keys is None else with_keys
     base = base_url(cfg)
-    print(f'SPCP Live is running. Phones on the same Wi-Fi or hotspot open {base}/', flush=True)
-    if f'://{LOOPBACK}:' in base and (cfg.host or '').strip() not in LOCAL_HOSTS:
-        print('  (No network found: phones cannot reach this laptop until it joins a Wi-Fi or hotspot.)')
+    for line in reach_lines(cfg, base):
+        print(line, flush=True)
     with db.session() as session:
         events = list(session.exec(select(Event).order_by(Event.id)).all())
         infos = [describe_event(session, event, base) for event in events]

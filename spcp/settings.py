@@ -1,12 +1,18 @@
 """Runtime settings, read once from the environment and an optional settings file.
 
-Every value has a named environment variable (the CLI sets them from its flags). Limits may also
-be written in ``<data dir>/settings.toml`` (keys in lower case, without the ``SPCP_`` prefix, e.g.
-``joins_per_address = 6``); the environment wins over the file. SECURITY.md lists every limit.
+Every value has a named environment variable (the CLI sets them from its flags). Limits and the
+server's address may also be written in ``<data dir>/settings.toml`` (keys in lower case, without
+the ``SPCP_`` prefix, e.g. ``joins_per_address = 6`` or ``port = 9000``). Precedence: a command's
+flag, then the ``SPCP_*`` variable, then the file, then the default. ``spcp serve`` writes the
+address it runs with into the file (:func:`remember`), so ``spcp event create`` on the same data
+folder prints the links that server answers. SECURITY.md lists every limit.
 """
 from __future__ import annotations
 
+import json
 import os
+import re
+import tempfile
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +22,10 @@ SESSIONS_DIR = PROJECT_ROOT / 'sessions'
 ASSETS_DIR = PROJECT_ROOT / 'assets'
 DEFAULT_PLAN = SESSIONS_DIR / 'spcp-one-day.toml'
 SETTINGS_FILE = 'settings.toml'
+DEFAULT_HOST = '0.0.0.0'
+DEFAULT_PORT = 8080
+# what `spcp serve` writes into the settings file: where it listens and the links it prints
+SERVER_KEYS = ('host', 'port', 'public_url', 'tls_cert', 'tls_key')
 
 # Rate limits in the `limits` notation ("N per period", several separated by ";"); "" turns one off.
 # Sized for a real room on one hotspot: see SECURITY.md for why each number.
@@ -72,18 +82,108 @@ def _count(text: str, name: str) -> int:
     return value
 
 
+def _port(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise ValueError(f'port must be a whole number, not {text!r}') from None
+    if not 1 <= value <= 65535:
+        raise ValueError(f'port must be between 1 and 65535, not {value}')
+    return value
+
+
+def _path(text: str) -> Path | None:
+    return Path(text).expanduser() if text.strip() else None
+
+
 def load() -> Settings:
+    """The settings: for each value its ``SPCP_*`` variable, else ``<data dir>/settings.toml``, else the
+    default. An empty variable counts as set (``SPCP_PUBLIC_URL=`` means: work the address out).
+    Raises ValueError (a bad value) or tomllib.TOMLDecodeError (a broken file)."""
     data_dir = Path(os.environ.get('SPCP_DATA_DIR', SESSIONS_DIR / 'data')).resolve()
     file_values = _file_values(data_dir)
     return Settings(
-        host=os.environ.get('SPCP_HOST', '0.0.0.0'),
-        port=int(os.environ.get('SPCP_PORT', '8080')),
+        host=_value('host', file_values, DEFAULT_HOST).strip() or DEFAULT_HOST,
+        port=_port(_value('port', file_values, DEFAULT_PORT)),
         data_dir=data_dir,
         database_url=os.environ.get('SPCP_DATABASE_URL', f'sqlite:///{data_dir / "spcp.sqlite3"}'),
-        public_url=os.environ.get('SPCP_PUBLIC_URL') or None,
+        public_url=_value('public_url', file_values, '').strip().rstrip('/') or None,
         joins_per_address=_count(_value('joins_per_address', file_values, DEFAULT_JOINS_PER_ADDRESS),
                                  'SPCP_JOINS_PER_ADDRESS'),
         rates={name: _value(name, file_values, default) for name, default in DEFAULT_RATES.items()},
-        tls_cert=Path(os.environ['SPCP_TLS_CERT']) if os.environ.get('SPCP_TLS_CERT') else None,
-        tls_key=Path(os.environ['SPCP_TLS_KEY']) if os.environ.get('SPCP_TLS_KEY') else None,
+        tls_cert=_path(_value('tls_cert', file_values, '')),
+        tls_key=_path(_value('tls_key', file_values, '')),
     )
+
+
+def from_file(data_dir: Path) -> dict[str, object]:
+    """The server values ``load`` takes from the settings file (no variable overrides them)."""
+    values = _file_values(Path(data_dir))
+    return {name: values[name] for name in SERVER_KEYS
+            if name in values and os.environ.get(f'SPCP_{name.upper()}') is None}
+
+
+def server_values(cfg: Settings) -> dict[str, object]:
+    """What ``spcp serve`` remembers of ``cfg`` (None: the key is removed, the default applies)."""
+    return {'host': cfg.host, 'port': cfg.port, 'public_url': cfg.public_url,
+            'tls_cert': str(Path(cfg.tls_cert).resolve()) if cfg.tls_cert else None,
+            'tls_key': str(Path(cfg.tls_key).resolve()) if cfg.tls_key else None}
+
+
+_KEY_LINE = re.compile(r'\s*([A-Za-z0-9_-]+)\s*=')
+FILE_HEADER = ('# SPCP Live settings. `spcp serve` writes the address it runs with here (host, port, public_url,\n'
+               '# tls_*); a flag or an SPCP_* variable wins over this file. Limits may go here too: see SECURITY.md.\n')
+
+
+def _updated(text: str, values: dict[str, object]) -> str:
+    """``text`` with the top-level ``values`` replaced, added or (None) removed; every other line kept."""
+    lines = text.splitlines()
+    end = next((i for i, line in enumerate(lines) if line.lstrip().startswith('[')), len(lines))  # first table
+    top, tables = lines[:end], lines[end:]
+    done: set[str] = set()
+    kept: list[str] = []
+    for line in top:
+        match = _KEY_LINE.match(line)
+        name = match.group(1) if match else None
+        if name not in values:
+            kept.append(line)
+        elif values[name] is not None and name not in done:
+            kept.append(f'{name} = {json.dumps(values[name])}')  # a JSON string or number is valid TOML
+            done.add(name)
+    while kept and not kept[-1].strip():
+        kept.pop()
+    kept += [f'{name} = {json.dumps(value)}' for name, value in values.items()
+             if value is not None and name not in done]
+    return '\n'.join(kept + ([''] if tables else []) + tables) + '\n'
+
+
+def remember(data_dir: Path, values: dict[str, object]) -> bool:
+    """Write ``values`` into ``<data dir>/settings.toml``, keeping the rest of the file. False (and the
+    file untouched) when the result would not read back as exactly the old settings plus ``values``:
+    a file written in a way this simple editor does not understand is left for its author."""
+    path = Path(data_dir) / SETTINGS_FILE
+    old_text = path.read_text(encoding='utf-8') if path.is_file() else FILE_HEADER
+    try:
+        old = tomllib.loads(old_text)
+        new_text = _updated(old_text, values)
+        new = tomllib.loads(new_text)
+    except tomllib.TOMLDecodeError:
+        return False
+    wanted = {name: value for name, value in {**old, **values}.items() if value is not None}
+    if new != wanted:
+        return False
+    if new_text != old_text or not path.is_file():
+        _write(path, new_text)
+    return True
+
+
+def _write(path: Path, text: str) -> None:
+    """Replace ``path`` in one step (a crash leaves the old or the new file, never half of one); 0600."""
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix='.settings-', suffix='.toml')
+    try:
+        with os.fdopen(handle, 'w', encoding='utf-8') as stream:
+            stream.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

@@ -4,16 +4,18 @@ from __future__ import annotations
 import ipaddress
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
 from sqlmodel import select
 from typer.testing import CliRunner
 
-from spcp import db, links
+from spcp import db, firewall, links, settings
 from spcp.cli import app
 from spcp.demo import DEMO_EVENT_NAME, ensure_demo
 from spcp.domain.events import rooms_of
@@ -33,6 +35,9 @@ def isolated(tmp_path, monkeypatch):
     monkeypatch.setenv('SPCP_PORT', '8080')
     monkeypatch.setenv('SPCP_PUBLIC_URL', BASE)  # predictable links, whatever network the test machine is on
     monkeypatch.delenv('SPCP_DATABASE_URL', raising=False)
+    for name in ('TLS_CERT', 'TLS_KEY'):
+        monkeypatch.delenv(f'SPCP_{name}', raising=False)
+    monkeypatch.setattr(firewall, 'check', lambda port: firewall.Verdict(firewall.UNSURE))  # no real probes
     previous = db._engine
     yield data
     if db._engine is not previous and db._engine is not None:
@@ -41,7 +46,14 @@ def isolated(tmp_path, monkeypatch):
 
 
 def run(*args: str, input: str | None = None):  # noqa: A002 (CliRunner's name)
-    return CliRunner().invoke(app, list(args), input=input)
+    """One command, as if in its own process: the SPCP_* variables its flags set are undone after it."""
+    before = {name: value for name, value in os.environ.items() if name.startswith('SPCP_')}
+    try:
+        return CliRunner().invoke(app, list(args), input=input)
+    finally:
+        for name in [name for name in os.environ if name.startswith('SPCP_')]:
+            del os.environ[name]
+        os.environ.update(before)
 
 
 def events_in(data_dir: Path) -> list[tuple[Event, list[Room]]]:
@@ -323,3 +335,140 @@ def test_serve_refuses_half_a_tls_setting(isolated, tmp_path):
     result = run('serve', '--tls-cert', str(cert), '--tls-key', str(tmp_path / 'missing.pem'), '--data-dir',
                  str(isolated))
     assert result.exit_code == 2 and 'no such file' in result.stderr
+
+
+# --- where the links point: flags, variables, settings.toml, and what `spcp serve` remembers ------------
+
+LAN = '192.168.1.20'
+
+
+@pytest.fixture
+def unset(monkeypatch):
+    """No SPCP_HOST/PORT/PUBLIC_URL in the environment, and a fixed LAN address."""
+    for name in ('HOST', 'PORT', 'PUBLIC_URL'):
+        monkeypatch.delenv(f'SPCP_{name}', raising=False)
+    monkeypatch.setattr(links, 'lan_address', lambda: LAN)
+
+
+def join_base(result) -> str:
+    assert result.exit_code == 0, result.output
+    url = json.loads(result.stdout)['rooms'][0]['join_url']
+    return url[:url.index('/r/')]
+
+
+def create(data: Path, *flags: str):
+    return run('event', 'create', '--name', 'E', '--rooms', '1', '--json', '--data-dir', str(data), *flags)
+
+
+def test_links_use_the_defaults_then_the_file_then_the_variable_then_the_flag(isolated, unset, monkeypatch):
+    assert join_base(create(isolated)) == f'http://{LAN}:8080'
+    (isolated / 'settings.toml').write_text('port = 9001\npublic_url = "http://spcp.local:9001/"\n')
+    assert join_base(create(isolated)) == 'http://spcp.local:9001'
+    monkeypatch.setenv('SPCP_PUBLIC_URL', '')  # set but empty: work the address out, whatever the file says
+    assert join_base(create(isolated)) == f'http://{LAN}:9001'
+    monkeypatch.setenv('SPCP_PORT', '9002')
+    assert join_base(create(isolated)) == f'http://{LAN}:9002'
+    assert join_base(create(isolated, '--port', '9003')) == f'http://{LAN}:9003'
+    assert join_base(create(isolated, '--public-url', 'https://room.example:8443/')) == 'https://room.example:8443'
+
+
+def test_event_links_and_demo_take_port_and_public_url(isolated, unset):
+    create(isolated)
+    result = run('event', 'links', '--data-dir', str(isolated), '--port', '9010', '--json')
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)[0]['organizer_url'].startswith(f'http://{LAN}:9010/organize/')
+    result = run('demo', '--data-dir', str(isolated), '--public-url', 'http://10.0.0.7:9011')
+    assert result.exit_code == 0, result.output
+    assert re.search(r'Join: +http://10\.0\.0\.7:9011/r/[A-Z0-9]{6}\n', result.stdout), result.stdout
+
+
+@pytest.fixture
+def started(monkeypatch) -> list[Settings]:
+    """`spcp serve` runs everything up to starting the web server, which is replaced by a recorder."""
+    import spcp.server
+
+    calls: list[Settings] = []
+    monkeypatch.setattr(spcp.server, 'start', calls.append)
+    return calls
+
+
+def test_serve_remembers_its_address_for_event_create_and_the_next_start(isolated, unset, started):
+    result = run('serve', '--host', '127.0.0.1', '--port', '9020', '--data-dir', str(isolated))
+    assert result.exit_code == 0, result.output
+    [cfg] = started
+    assert (cfg.host, cfg.port, cfg.public_url) == ('127.0.0.1', 9020, None)
+    assert 'as last time' not in result.stdout
+    assert tomllib.loads((isolated / 'settings.toml').read_text()) == {'host': '127.0.0.1', 'port': 9020}
+    assert join_base(create(isolated)) == links.base_url(cfg) == 'http://127.0.0.1:9020'
+
+    again = run('serve', '--data-dir', str(isolated))  # no flags: the same server as last time
+    assert again.exit_code == 0, again.output
+    assert (started[1].host, started[1].port) == ('127.0.0.1', 9020)
+    assert f'Using host 127.0.0.1, port 9020 as last time (from {isolated / "settings.toml"}' in again.stdout
+
+
+def test_serve_public_url_is_remembered_and_an_empty_one_forgets_it(isolated, unset, started):
+    assert run('serve', '--public-url', 'http://spcp.local:8080/', '--data-dir', str(isolated)).exit_code == 0
+    assert join_base(create(isolated)) == 'http://spcp.local:8080'
+    assert run('serve', '--public-url', '', '--port', '8081', '--data-dir', str(isolated)).exit_code == 0
+    assert tomllib.loads((isolated / 'settings.toml').read_text()) == {'host': '0.0.0.0', 'port': 8081}
+    assert join_base(create(isolated)) == f'http://{LAN}:8081'
+
+
+def test_serve_remembers_https(isolated, unset, started, tmp_path):
+    cert, key = tmp_path / 'cert.pem', tmp_path / 'key.pem'
+    cert.write_text('c')
+    key.write_text('k')
+    assert run('serve', '--tls-cert', str(cert), '--tls-key', str(key), '--data-dir', str(isolated)).exit_code == 0
+    assert join_base(create(isolated)) == f'https://{LAN}:8080'
+    assert run('serve', '--data-dir', str(isolated)).exit_code == 0
+    assert (started[1].tls_cert, started[1].tls_key) == (cert, key)
+    key.unlink()  # a remembered file that has gone: said in one line, as for a flag
+    gone = run('serve', '--data-dir', str(isolated))
+    assert gone.exit_code == 2 and gone.stderr.strip() == f'spcp: error: no such file: {key}'
+
+
+def test_serve_keeps_the_rest_of_the_settings_file(isolated, unset, started):
+    isolated.mkdir(parents=True)
+    original = '# limits for the big hall\njoins_per_address = 6\nport = 1234\n\n[notes]\nwho = "Ana"\n'
+    (isolated / 'settings.toml').write_text(original)
+    assert run('serve', '--port', '9030', '--data-dir', str(isolated)).exit_code == 0
+    text = (isolated / 'settings.toml').read_text()
+    assert text == ('# limits for the big hall\njoins_per_address = 6\nport = 9030\nhost = "0.0.0.0"\n\n'
+                    '[notes]\nwho = "Ana"\n')
+    assert started[0].joins_per_address == 6
+
+
+def test_a_settings_file_it_cannot_edit_safely_is_left_alone(isolated, unset, started):
+    isolated.mkdir(parents=True)
+    tricky = 'motd = """\nport = 1\n"""\n'  # a key line inside a multi-line string: rewriting it would corrupt
+    (isolated / 'settings.toml').write_text(tricky)
+    result = run('serve', '--port', '9040', '--data-dir', str(isolated))
+    assert result.exit_code == 0, result.output
+    assert (isolated / 'settings.toml').read_text() == tricky
+    assert 'give `spcp event create` the same --port and --public-url' in result.stderr
+
+
+@pytest.mark.parametrize(('content', 'flags', 'words'), [
+    ('port = 70000\n', [], 'port must be between 1 and 65535, not 70000'),
+    ('port = "eighty"\n', [], "port must be a whole number, not 'eighty'"),
+    ('port = = 1\n', [], 'bad setting'),
+    ('', ['--public-url', 'spcp.local:8080'], 'the public URL must look like http://'),
+])
+def test_bad_address_settings_are_one_line(isolated, unset, content, flags, words):
+    isolated.mkdir(parents=True)
+    (isolated / 'settings.toml').write_text(content)
+    result = create(isolated, *flags)
+    assert result.exit_code == 2 and result.stdout == ''
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith('spcp: error:') and words in lines[0], result.stderr
+
+
+def test_remember_writes_a_private_file_that_reads_back(tmp_path):
+    assert settings.remember(tmp_path, {'host': '0.0.0.0', 'port': 8080, 'public_url': 'http://a/"é'})
+    path = tmp_path / 'settings.toml'
+    assert path.stat().st_mode & 0o777 == 0o600
+    assert tomllib.loads(path.read_text()) == {'host': '0.0.0.0', 'port': 8080, 'public_url': 'http://a/"é'}
+    assert settings.remember(tmp_path, {'public_url': None})
+    assert tomllib.loads(path.read_text()) == {'host': '0.0.0.0', 'port': 8080}
+    assert path.read_text().startswith('# SPCP Live settings.')
