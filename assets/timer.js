@@ -15,7 +15,7 @@
       const parts = value.split(':');
       if (parts[0] !== 'run') return;
       const left = (parseFloat(parts[1]) - (Date.now() - state.t0)) / 1000;
-      el.textContent = fmt(left);
+      el.textContent = left <= 0 && el.getAttribute('data-done') ? el.getAttribute('data-done') : fmt(left);
       el.classList.toggle('timer-done', left <= 0);
     });
   }, 250);

@@ -22,10 +22,14 @@ def home_page(request: Request) -> None:
         code = ui.input(tr('Room code'), placeholder='KMR-472') \
             .props('outlined autofocus autocapitalize=characters autocomplete=off maxlength=12 input-class=text-2xl') \
             .classes('w-full')
+        code.props['hint'] = tr('3 letters, then 3 numbers, as on the screen')
 
         address = client_address(request)
 
         def join() -> None:  # wrong codes count against this address: codes cannot be tried one by one
+            if not (code.value or '').strip():
+                ui.notify(tr('Type the room code shown on the screen.'), type='warning', position='top')
+                return
             found = entry.find_room(code.value or '', address=address)
             if tell(tr, found):
                 ui.navigate.to(f'/r/{found.value.code}')

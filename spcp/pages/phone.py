@@ -27,6 +27,7 @@ from ..domain.views import CardView, RoomView, SolutionView, ThemeView, snapshot
 from ..i18n import Translator
 from .language import language_switch, reader
 from .outbox import Outbox, outbox_js
+from .privacy import privacy_button
 from .themed import ThemedCards
 from .widgets import (
     action_key,
@@ -88,7 +89,9 @@ class PhoneScreen:
             with ui.column().classes('phone-top'):
                 with ui.row().classes('w-full items-center justify-between no-wrap'):
                     ui.label(f'{view.event_name} · {view.name}').classes('phone-room').props('dir=auto')
-                    language_switch(self.tr)
+                    with ui.row().classes('items-center no-wrap gap-1'):
+                        privacy_button(self.tr)
+                        language_switch(self.tr)
                 self.phase_label = ui.label().classes('phone-phase').props('role=heading aria-level=1')
                 self.timer = timer_label(self.tr, view.timer, 'phone-meta').mark('timer')
             self.body = ui.column().classes('phone-section')
@@ -111,15 +114,18 @@ class PhoneScreen:
         self.my_cards: dict[int, ui.label] = {}
         self.my_list = self.themed = self.solution_boxes = None
         with self.body:
-            ui.label(self.tr(self.view.current.prompt)).classes('phone-prompt')
+            if self.view.phase != 'welcome':  # the plan's welcome prompt is for the room ("scan the code")
+                ui.label(self.tr(self.view.current.prompt)).classes('phone-prompt')
             getattr(self, f'render_{self.view.phase}')()
 
     def render_welcome(self) -> None:
+        ui.label(self.tr('You are in. You stay anonymous. The facilitator will start soon.')).classes('phone-prompt')
         self.group_choice()
-        ui.label(self.tr('Wait for the facilitator to open the room.')).classes('notice')
 
     def group_choice(self) -> None:
         ui.label(self.tr('Which group do you come from? (optional)')).classes('phone-heading')
+        ui.label(self.tr('Why we ask: to see that every group was heard. Only totals of five or more people are '
+                         'ever shown, never who you are.')).classes('phone-note')
         options = {'': self.tr('Prefer not to say')} | {k: self.tr(v) for k, v in rooms.GROUPS.items()}
         labelled(ui.radio(options, value=self.view.me.group or '',
                           on_change=lambda e: self.choose_group(e.value or None)), aria_label=self.tr('Your group'))
@@ -161,7 +167,8 @@ class PhoneScreen:
             self.issue_input.value = ''
 
     def render_vote(self) -> None:
-        self.dots_label = ui.label().classes('phone-meta').mark('dots-left').props('aria-live=polite')
+        ui.label(self.tr('Tap a card to give it a dot. Tap − to take the dot back.')).classes('phone-note')
+        self.dots_label = ui.label().classes('phone-meta dots-left').mark('dots-left').props('aria-live=polite')
         self.dots_left = self.view.me.dots_left
         self.show_dots_left()
         self.vote_list = ui.element('div').classes('vote-list')
@@ -190,8 +197,9 @@ class PhoneScreen:
         button, back = self.vote_items[card_id]
         button.props['data-dots'] = dots_text(n)
         button.props['aria-pressed'] = 'true' if n else 'false'
+        button.classes(add='voted' if n else '', remove='' if n else 'voted')
         button.update()
-        back.set_enabled(n > 0)
+        back.set_visibility(n > 0)  # take-back only where there is a dot to take back
 
     def vote(self, card_id: int, add: bool, key: str) -> None:
         tell(self.tr, self.act(voting.add_dot if add else voting.remove_dot, card_id=card_id, key=key))
@@ -215,7 +223,7 @@ class PhoneScreen:
 
     def render_solutions(self) -> None:
         self.solution_boxes: dict[int, ui.column] = {}
-        self.solution_items: dict[int, ui.button] = {}
+        self.solution_items: dict[int, tuple[ui.column, ui.label, ui.button | None]] = {}
         themes = {th.id: th for th in self.view.themes}
         if not self.view.top_themes_ids:
             ui.label(self.tr('The facilitator has not made any themes yet.')).classes('notice')
@@ -241,30 +249,42 @@ class PhoneScreen:
             self.upsert_solution(solution)
 
     def upsert_solution(self, solution: SolutionView) -> None:
-        button = self.solution_items.get(solution.id)
+        """A solution with its endorsements and, unless it is the reader's own, an Endorse button."""
+        item = self.solution_items.get(solution.id)
         if solution.hidden:
-            if button is not None:
-                button.delete()
+            if item is not None:
+                item[0].delete()
                 del self.solution_items[solution.id]
             return
-        if button is None:
+        if item is None:
             box = self.solution_boxes.get(solution.theme_id)
             if box is None:
                 return
-            with box:
-                button = ui.button(solution.text).props('no-caps unelevated color=white text-color=black dir=auto') \
-                    .classes('endorse')
-            button.props(f'data-solution={solution.id}')
-            button.on('click', lambda _, s=solution.id: self.endorse(s),
-                      js_handler=outbox_js(kind='endorse', solution_id=solution.id))
-            self.solution_items[solution.id] = button
-        button.props['data-count'] = self.tr('✓ {n}', n=solution.endorsements)
-        mine = solution.author_id == self.actor.participant_id
+            with box, ui.column().classes('endorse') as row:
+                ui.label(solution.text).classes('endorse-text').props('dir=auto')
+                with ui.row().classes('w-full items-center justify-between no-wrap'):
+                    count = ui.label().classes('endorse-count')
+                    button = None if solution.author_id == self.actor.participant_id else self.endorse_button(solution)
+                    if button is None:
+                        ui.label(self.tr('Your solution')).classes('phone-note')
+            item = self.solution_items[solution.id] = (row, count, button)
+        _, count, button = item
+        count.set_text(self.tr('✓ {n}', n=solution.endorsements))
         endorsed = solution.id in self.view.me.endorsed
-        button.props['aria-pressed'] = 'true' if endorsed else 'false'
-        button.props['aria-label'] = solution.text + ' — ' + (self.tr('your solution') if mine else self.tr('endorse'))
-        button.classes(add='endorsed' if endorsed else '', remove='' if endorsed else 'endorsed')
-        button.update()
+        row = item[0]
+        row.classes(add='endorsed' if endorsed else '', remove='' if endorsed else 'endorsed')
+        if button is not None:
+            button.set_text(self.tr('Endorsed') if endorsed else self.tr('Endorse'))
+            button.props['aria-pressed'] = 'true' if endorsed else 'false'
+            button.update()
+
+    def endorse_button(self, solution: SolutionView) -> ui.button:
+        button = ui.button(self.tr('Endorse'), icon='thumb_up').props('outline no-caps').classes('endorse-btn') \
+            .mark('endorse')
+        button.props['data-solution'] = str(solution.id)
+        button.on('click', lambda _, s=solution.id: self.endorse(s),
+                  js_handler=outbox_js(kind='endorse', solution_id=solution.id))
+        return button
 
     def propose(self, theme_id: int, entry: ui.input, key: str) -> None:
         if tell(self.tr, self.act(solutions.propose, theme_id=theme_id, text=entry.value or '', key=key),

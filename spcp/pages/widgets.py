@@ -115,6 +115,7 @@ def timer_attr(timer: TimerView) -> str:
 def timer_label(tr: Translator, timer: TimerView, classes: str) -> ui.label:
     label = ui.label().classes(f'timer {classes}').props('role=timer aria-live=off')
     label.props['aria-label'] = tr('Time left')
+    label.props['data-done'] = tr('Time is up')  # said in words at 0:00, not only by colour (assets/timer.js)
     show_timer(label, timer)
     return label
 

@@ -27,12 +27,13 @@ async def test_solutions_are_proposed_and_endorsed_live(create_user, event) -> N
     await alice.should_see('Monthly youth-police football game')
     await board.should_see('Monthly youth-police football game')
 
-    alice.find('Monthly youth-police football game').click()  # endorse
+    alice.find(marker='endorse').click()
     await settle()
     solution_on_board = board.find('Monthly youth-police football game').elements.pop()
     assert solution_on_board.props['data-count'] == '✓ 1'
-    bob.find('Monthly youth-police football game').click()    # own solution: refused with a message
-    await bob.should_see('You cannot endorse your own solution.')
+    await alice.should_see('Endorsed')
+    await bob.should_see('Your solution')   # one's own solution has no Endorse button
+    await bob.should_not_see(marker='endorse')
     assert solution_on_board.props['data-count'] == '✓ 1'
 
     board.find('Monthly youth-police football game').click()  # the facilitator hides it...
