@@ -21,7 +21,6 @@ so elements are found by text, props (a label, a placeholder) and classes. Every
 from __future__ import annotations
 
 import json
-import logging
 import re
 import threading
 import time
@@ -33,12 +32,6 @@ from urllib.parse import urlencode, urlsplit
 
 import requests
 import socketio
-
-# The client library's own threads log an ERROR when a socket it no longer needs closes (e.g.
-# "packet queue is empty, aborting" after a test's server stopped). It can land in a later test,
-# where NiceGUI's test plugin fails on any ERROR log: these are the test client's, not the app's.
-for _name in ('engineio.client', 'socketio.client'):
-    logging.getLogger(_name).setLevel(logging.CRITICAL)
 
 SOCKET_PATH = '_nicegui_ws/socket.io'
 DEFAULT_TIMEOUT_S = 5.0
