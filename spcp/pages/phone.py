@@ -1,6 +1,7 @@
 """The participant's phone: join a room, then write issues, vote, see themes, propose solutions."""
 from __future__ import annotations
 
+import uuid
 from dataclasses import replace
 
 from nicegui import app, ui
@@ -111,7 +112,7 @@ class PhoneScreen:
         self.entries = {}
         self.body.clear()
         self.vote_items: dict[int, tuple[ui.button, ui.button]] = {}
-        self.my_cards: dict[int, ui.label] = {}
+        self.my_cards: dict[int, ui.column] = {}
         self.my_list = self.themed = self.solution_boxes = None
         with self.body:
             if self.view.phase != 'welcome':  # the plan's welcome prompt is for the room ("scan the code")
@@ -329,14 +330,56 @@ class PhoneScreen:
         """Keep the participant's own cards listed as the room sees them (hidden ones leave)."""
         if card.author_id != self.actor.participant_id or self.my_list is None:
             return
-        label = self.my_cards.get(card.id)
-        if card.hidden and label is not None:
+        item = self.my_cards.get(card.id)
+        if card.hidden and item is not None:
             self.my_cards.pop(card.id).delete()
-        elif not card.hidden and label is None:
+        elif not card.hidden and item is None:
             with self.my_list:
-                self.my_cards[card.id] = ui.label(card.text).classes('mine').props('dir=auto')
-        elif label is not None:
-            label.set_text(card.text)
+                self.my_cards[card.id] = self.my_card(card)
+        elif item is not None:
+            item.text_label.set_text(card.text)
+
+    def my_card(self, card: CardView) -> ui.column:
+        """One of my issues, with Change and Withdraw while the room is naming issues."""
+        with ui.column().classes('mine') as item:
+            item.text_label = ui.label(card.text).classes('w-full').props('dir=auto')
+            with ui.row().classes('gap-2'):
+                ui.button(self.tr('Change'), icon='edit', on_click=lambda c=card.id: self.change_mine(c)) \
+                    .props('flat dense no-caps').mark('change-mine')
+                ui.button(self.tr('Withdraw'), icon='delete', on_click=lambda c=card.id: self.withdraw_mine(c)) \
+                    .props('flat dense no-caps color=negative').mark('withdraw-mine')
+        return item
+
+    def change_mine(self, card_id: int) -> None:
+        item = self.my_cards.get(card_id)
+        if item is None:
+            return
+        with ui.dialog() as dialog, ui.card().classes('privacy-card'):
+            box = ui.textarea(self.tr('Your issue'), value=item.text_label.text).props('outlined autogrow counter') \
+                .classes('w-full').mark('change-text')
+
+            def save() -> None:
+                if tell(self.tr, self.act(cards.edit_own, card_id=card_id, text=box.value or '', key=uuid.uuid4().hex),
+                        done=self.tr('Saved.')):
+                    dialog.close()
+            with ui.row():
+                ui.button(self.tr('Save'), on_click=save).props('unelevated').mark('save-change')
+                ui.button(self.tr('Cancel'), on_click=dialog.close).props('flat')
+        dialog.open()
+
+    def withdraw_mine(self, card_id: int) -> None:
+        with ui.dialog() as dialog, ui.card().classes('privacy-card'):
+            ui.label(self.tr('Withdraw this issue? The room will no longer see it.'))
+
+            def withdraw() -> None:
+                dialog.close()
+                tell(self.tr, self.act(cards.withdraw_own, card_id=card_id, key=uuid.uuid4().hex),
+                     done=self.tr('Withdrawn.'))
+            with ui.row():
+                ui.button(self.tr('Withdraw'), on_click=withdraw).props('unelevated color=negative') \
+                    .mark('confirm-withdraw')
+                ui.button(self.tr('Cancel'), on_click=dialog.close).props('flat')
+        dialog.open()
 
     def apply_issues(self, change: CardChanged | CardRemoved) -> None:
         if isinstance(change, CardRemoved):

@@ -112,3 +112,4 @@ async def test_malformed_items_change_nothing(create_user, event, acks, item) ->
     await settle()
     assert card_ids(room) == {}
     assert all(state == 'dropped' for _, state, _ in acks)
+

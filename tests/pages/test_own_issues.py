@@ -1,0 +1,32 @@
+"""A phone changes or withdraws its own issue while the room is naming issues."""
+from __future__ import annotations
+
+from spcp.domain import rooms
+
+from .conftest import card_ids, facilitate, settle
+
+
+async def test_a_phone_changes_and_withdraws_its_own_issue(create_user, event) -> None:
+    room = event.rooms[0]
+    phone, other, board = create_user(), create_user(), create_user()
+    await phone.open(f'/r/{room.code}')
+    await other.open(f'/r/{room.code}')
+    await board.open(f'/board/{room.code}?key={room.key}')
+    facilitate(room, rooms.set_phase, 'issues')
+    await settle()
+    phone.find(marker='issue-input').type('Stops are not explaned')
+    phone.find('Add issue').click()
+    await settle()
+    await other.should_not_see(marker='change-mine')  # only the author can change it
+    phone.find(marker='change-mine').click()
+    phone.find(marker='change-text').clear().type('Stops are not explained')
+    phone.find(marker='save-change').click()
+    await settle()
+    await board.should_see('Stops are not explained')
+    assert list(card_ids(room)) == ['Stops are not explained']
+    phone.find(marker='withdraw-mine').click()
+    phone.find(marker='confirm-withdraw').click()
+    await settle()
+    await board.should_not_see('Stops are not explained')
+    await other.should_see('0 issues in the room so far')
+    assert card_ids(room) == {}
