@@ -18,6 +18,8 @@ from ..domain.views import TimerView
 from ..i18n import Translator
 
 E = TypeVar('E', bound=ui.element)
+# at the bottom: a message never covers the phase title; short-lived, so it does not outlast the phase
+NOTIFY_AT = 'bottom'
 
 
 
@@ -46,10 +48,10 @@ def tell(tr: Translator, outcome: Outcome, done: str | None = None) -> bool:
     """Show the reader why an action was not done (or ``done``, translated, if it was); return ``outcome.done``."""
     if outcome.done:
         if done:
-            ui.notify(done, type='positive', position='top')
+            ui.notify(done, type='positive', position=NOTIFY_AT, timeout=2500)
     elif outcome.msgid:
-        ui.notify(refusal_text(tr, outcome), type='negative' if outcome.retry else 'warning', position='top',
-                  multi_line=True)
+        ui.notify(refusal_text(tr, outcome), type='negative' if outcome.retry else 'warning', position=NOTIFY_AT,
+                  multi_line=True, timeout=6000)
     return outcome.done
 
 
