@@ -35,6 +35,7 @@ def tls_options(cfg: Settings) -> dict[str, str]:
 def build() -> None:
     """Register static files and every page (importing a page module registers its routes)."""
     app.add_static_files('/assets', ASSETS_DIR)
+    ui.add_head_html(f'<script src="/assets/browser-check.js?v={ASSET_VERSION}" defer></script>', shared=True)
     # our own files only (no CDN): the style sheet and the browser-side countdown
     ui.add_head_html(f'<link rel="stylesheet" href="/assets/spcp.css?v={ASSET_VERSION}">'
                      f'<script src="/assets/timer.js?v={ASSET_VERSION}" defer></script>'
