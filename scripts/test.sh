@@ -15,9 +15,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
-[ -x .venv/bin/python ] || python3 -m venv .venv
-.venv/bin/pip install -q -e '.[test]'
-.venv/bin/python -m spcp.catalogs compile >/dev/null  # translations: .po -> .mo
+bash scripts/install.sh test  # .venv with the test extras, compiled translations
 
 .venv/bin/ruff check .
 
