@@ -7,9 +7,11 @@ hotspot with no internet and for a program whose promise is that no data leaves 
 from __future__ import annotations
 
 import ipaddress
+import shutil
 import socket
 import sys
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 from sqlmodel import Session, select
@@ -155,6 +157,16 @@ def format_event(info: dict, *, with_keys: bool = True) -> str:
     return '\n'.join(lines)
 
 
+def spcp_command() -> str:
+    """How the organizer calls this program: ``spcp`` when the shell finds it, else its full path
+    (after ``bash scripts/run.sh`` it sits in ``.venv/bin``, which is not on the PATH)."""
+    script = Path(sys.executable).with_name('spcp')
+    found = shutil.which('spcp')
+    if not script.exists() or (found and Path(found).resolve() == script.resolve()):
+        return 'spcp'
+    return str(script)
+
+
 def _loopback(host: str) -> bool:
     """Whether ``host`` is this laptop itself (a phone would take it for its own address)."""
     return host.lower() in LOCAL_HOSTS or host.startswith('127.')
@@ -170,7 +182,7 @@ def reach_lines(cfg: Settings, base: str, *, probe: Callable[[int], firewall.Ver
                         '--host 0.0.0.0 (bash scripts/run.sh --host 0.0.0.0).')
         elif host in ANY_HOSTS and not cfg.public_url:
             why, how = ('no network found', 'Phones can connect once this laptop joins a Wi-Fi or hotspot (or '
-                        'shares its own); `spcp event links` then prints the addresses.')
+                        f'shares its own); `{spcp_command()} event links` then prints the addresses.')
         else:
             why, how = ('the public URL names this laptop itself', 'To let phones in, give --public-url an '
                         'address phones reach, or --public-url "" to work it out.')
@@ -203,10 +215,11 @@ def announce(cfg: Settings, *, with_keys: bool | None = None) -> None:
         events = list(session.exec(select(Event).order_by(Event.id)).all())
         infos = [describe_event(session, event, base) for event in events]
     if not infos:
-        print('No event yet: create one with `spcp event create --name NAME --rooms N`.')
+        print(f'No event yet: create one with `{spcp_command()} event create --name NAME --rooms N`.')
     for info in infos:
         print()
         print(format_event(info, with_keys=with_keys))
     if infos and not with_keys:
-        print(f'\nSign-in links for the organizer and the boards: spcp event links --data-dir {cfg.data_dir}')
+        print(f'\nSign-in links for the organizer and the boards: {spcp_command()} event links --data-dir '
+              f'{cfg.data_dir}')
     print(flush=True)

@@ -50,6 +50,17 @@ def test_no_network_says_so():
                         'no network found.')
 
 
+def test_the_lines_name_the_spcp_command_the_shell_finds(monkeypatch):
+    script = Path(sys.executable).with_name('spcp')
+    assert script.exists()
+    monkeypatch.setattr(links.shutil, 'which', lambda name: None)  # .venv/bin is not on the PATH
+    assert links.spcp_command() == str(script)
+    lines = links.reach_lines(cfg('0.0.0.0'), 'http://127.0.0.1:8080', probe=never)
+    assert f'`{script} event links` then prints the addresses' in lines[1]
+    monkeypatch.setattr(links.shutil, 'which', lambda name: str(script))
+    assert links.spcp_command() == 'spcp'
+
+
 def test_a_public_url_naming_this_laptop_says_so():
     lines = links.reach_lines(cfg('0.0.0.0', 'http://localhost:8080'), 'http://localhost:8080', probe=never)
     assert 'the public URL names this laptop itself' in lines[0] and '--public-url' in lines[1]
