@@ -127,7 +127,7 @@ def test_plain_http_on_the_https_port_gets_no_page(tls_server) -> None:
 
 def test_the_printed_join_links_use_https(tls_server) -> None:
     output = tls_server.log.read_text(errors='replace')
-    assert f'Phones on the same Wi-Fi or hotspot open {tls_server.base_url}/' in output
+    assert f'SPCP Live is running at {tls_server.base_url}/ but only this laptop can open it' in output
     joins = re.findall(r'Join:\s+(\S+)', output)
     assert joins and all(re.fullmatch(rf'{re.escape(tls_server.base_url)}/r/[A-Z0-9]+', url) for url in joins)
     assert 'Board:' not in output and 'key=' not in output  # keys only on a terminal
