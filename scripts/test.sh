@@ -17,6 +17,19 @@ fi
 
 bash scripts/install.sh test  # .venv with the test extras, compiled translations
 
+# axe-core (accessibility rules) for tests/browser/test_accessibility.py, from the npm registry into the
+# git-ignored .cache/axe; the major version is pinned so a new rule set arrives only on purpose. Without npm
+# those tests skip and say why; a failed install is reported and the tests say what is missing.
+if [ ! -f .cache/axe/node_modules/axe-core/axe.min.js ]; then
+  if command -v npm >/dev/null 2>&1; then
+    echo "Installing axe-core 4 from npm into .cache/axe"
+    npm install --prefix .cache/axe --no-save --no-audit --no-fund --loglevel=error axe-core@4 \
+      || echo "npm could not install axe-core: the accessibility tests will fail until it can." >&2
+  else
+    echo "npm is not installed: the accessibility tests will be skipped (apt-get install npm)." >&2
+  fi
+fi
+
 .venv/bin/ruff check .
 
 set +e
