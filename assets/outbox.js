@@ -41,10 +41,11 @@
   function connected() { return !!(window.socket && window.socket.connected && window.did_handshake); }
 
   // ---------- drafts ----------
-  function box(field) {
-    var root = document.querySelector('[data-draft="' + field + '"]');
-    return root ? root.querySelector('textarea, input') : null;
+  // Quasar puts the data-draft attribute on the native <textarea>/<input> itself, not on a wrapper
+  function textOf(root) {
+    return root && (root.matches('textarea, input') ? root : root.querySelector('textarea, input'));
   }
+  function box(field) { return textOf(document.querySelector('[data-draft="' + field + '"]')); }
   function draftName(room, field) { return 'draft:' + room + ':' + field; }
   function setBox(input, value) {
     input.value = value;
@@ -57,7 +58,7 @@
   }, true);
   function restoreDrafts(cfg) {
     document.querySelectorAll('[data-draft]').forEach(function (root) {
-      var input = root.querySelector('textarea, input');
+      var input = textOf(root);
       if (!input || root.getAttribute('data-restored')) return;
       root.setAttribute('data-restored', '1');
       var saved = load(draftName(cfg.room, root.getAttribute('data-draft')), '');
