@@ -142,6 +142,11 @@
     var waiting = items().filter(function (i) { return i.room === cfg.room; });
     var kept = load('kept:' + cfg.room, []);
     var offline = offlineSince !== null && Date.now() - offlineSince > OFFLINE_AFTER_MS;
+    // rebuilt only when what it says changes: render() runs every second, and rebuilding an aria-live
+    // region each time made screen readers repeat it and took the focus off its OK button
+    var state = JSON.stringify([offline, waiting.map(function (i) { return i.text || ''; }), kept]);
+    if (el.getAttribute('data-shown') === state) return;
+    el.setAttribute('data-shown', state);
     el.textContent = '';
     el.className = offline ? 'offline' : '';
     if (offline) line(el, 'strong', cfg.labels.offline || 'Offline: your words are kept.');
