@@ -183,7 +183,7 @@ class PhoneScreen:
     def add_vote_item(self, card: CardView) -> None:
         mine = self.view.me.dots.get(card.id, 0)
         with self.vote_list:
-            button = ui.button(card.text).props('no-caps unelevated color=white text-color=black dir=auto') \
+            button = ui.button(card.text, color=None).props('no-caps unelevated dir=auto') \
                 .classes('vote-card').mark('vote-card')
             button.on('click', lambda e, c=card.id: self.vote(c, True, action_key(e.args)),
                       js_handler=outbox_js(kind='dot', card_id=card.id))
@@ -280,7 +280,8 @@ class PhoneScreen:
             button.update()
 
     def endorse_button(self, solution: SolutionView) -> ui.button:
-        button = ui.button(self.tr('Endorse'), icon='thumb_up').props('outline no-caps').classes('endorse-btn') \
+        button = ui.button(self.tr('Endorse'), icon='thumb_up', color=None).props('unelevated no-caps') \
+            .classes('endorse-btn') \
             .mark('endorse')
         button.props['data-solution'] = str(solution.id)
         button.on('click', lambda _, s=solution.id: self.endorse(s),
@@ -357,6 +358,7 @@ class PhoneScreen:
         with ui.dialog() as dialog, ui.card().classes('privacy-card'):
             box = ui.textarea(self.tr('Your issue'), value=item.text_label.text).props('outlined autogrow counter') \
                 .classes('w-full').mark('change-text')
+            labelled(dialog, aria_label=self.tr('Your issue'))  # a dialog needs a name for screen readers
 
             def save() -> None:
                 if tell(self.tr, self.act(cards.edit_own, card_id=card_id, text=box.value or '', key=uuid.uuid4().hex),
@@ -369,7 +371,8 @@ class PhoneScreen:
 
     def withdraw_mine(self, card_id: int) -> None:
         with ui.dialog() as dialog, ui.card().classes('privacy-card'):
-            ui.label(self.tr('Withdraw this issue? The room will no longer see it.'))
+            question = ui.label(self.tr('Withdraw this issue? The room will no longer see it.'))
+            dialog.props['aria-labelledby'] = question.html_id  # the dialog is named by its question
 
             def withdraw() -> None:
                 dialog.close()

@@ -14,7 +14,8 @@ def privacy_button(tr: Translator) -> ui.button:
 
 def privacy_dialog(tr: Translator) -> ui.dialog:
     with ui.dialog() as dialog, ui.card().classes('privacy-card'):
-        ui.label(tr('Privacy')).classes('phone-heading').props('role=heading aria-level=2')
+        title = ui.label(tr('Privacy')).classes('phone-heading').props('role=heading aria-level=2')
+        dialog.props['aria-labelledby'] = title.html_id  # a screen reader names the dialog by its title
         for text in (
             tr('You are anonymous. We never ask your name, phone number or e-mail.'),
             tr('What is kept: the issues and solutions you write, your dots and endorsements, the group you '
