@@ -157,6 +157,7 @@
     kept.forEach(function (text, index) {
       var row = line(el, 'div', '');
       line(row, 'span', cfg.labels.kept || 'Not sent. Your text:');
+      row.appendChild(document.createTextNode(' '));  // inline: without it the label ran into the text
       line(row, 'q', text).setAttribute('dir', 'auto');
       var dismiss = line(row, 'button', cfg.labels.dismiss || 'OK');
       dismiss.onclick = function () {
