@@ -13,7 +13,7 @@ from spcp.pages.language import HtmlDirection
 from spcp.settings import ASSETS_DIR, Settings
 
 RECONNECT_TIMEOUT_S = 30  # phones on flaky Wi-Fi: keep their page alive through a short drop
-ASSET_VERSION = '6'  # bump when assets/ change, so phones do not keep a stale copy
+ASSET_VERSION = '7'  # bump when assets/ change, so phones do not keep a stale copy
 
 
 def storage_secret(cfg: Settings) -> str:

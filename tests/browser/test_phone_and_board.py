@@ -70,8 +70,9 @@ def test_phone_follows_the_board_through_issues_and_vote(pages, server, shoot) -
         add_issue(other, other_issue)
         expect(board_card(board, other_issue)).to_be_visible(timeout=LIVE_S)
     expect(phone.get_by_text('6 issues in the room so far')).to_be_visible(timeout=LIVE_S)
-    expect(phone.locator('.mine')).to_have_text(['Stops are never explained to the people stopped', XSS])
-    shoot(phone, 'phone-issues.png', style=NO_TOASTS)
+    expect(phone.locator('.mine > div:first-child')).to_have_text(['Stops are never explained to the people stopped',
+                                                                    XSS])
+    shoot(phone, 'loop-phone-issues.png', style=NO_TOASTS)  # the README's shots come from test_accessibility
     for page in (board, phone):
         assert page.locator('img[src="x"]').count() == 0
         assert page.evaluate("[...document.images].filter(i => i.getAttribute('src') === 'x').length") == 0
@@ -89,7 +90,7 @@ def test_phone_follows_the_board_through_issues_and_vote(pages, server, shoot) -
     expect(phone.get_by_text('Dots left: 2 of 3')).to_be_visible()
     expect(card).to_have_attribute('aria-pressed', 'true')
     expect(card).to_have_attribute('data-dots', '●')
-    shoot(phone, 'phone.png', style=NO_TOASTS)
+    shoot(phone, 'loop-phone-vote.png', style=NO_TOASTS)
 
     expect(other.get_by_text('Dots left: 3 of 3')).to_be_visible()
     for text in ('Stops are never explained', 'Complaints disappear', 'Young people are stopped'):
@@ -151,7 +152,7 @@ def test_home_page_joins_by_a_typed_code(pages, server, shoot) -> None:
     phone = pages.phone(server.base_url + '/')
     expect(phone.get_by_text('Type the room code shown on the screen.')).to_be_visible()
     phone.get_by_label('Room code').fill(typed)
-    shoot(phone, 'phone-home.png', style=NO_TOASTS)
+    shoot(phone, 'loop-phone-home.png', style=NO_TOASTS)
     phone.get_by_role('button', name='Join').click()
     phone.wait_for_url(f'{server.base_url}/r/{room["code"]}')
     expect(phone.get_by_text(f'{server.event["name"]} · {room["name"]}')).to_be_visible()
