@@ -20,13 +20,11 @@ import argparse
 import contextlib
 import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -42,6 +40,9 @@ from sqlmodel import Session  # noqa: E402
 from spcp import db, plan  # noqa: E402
 from spcp.domain import access, cards, events, rooms  # noqa: E402
 from tests.live.rawclient import RawClient  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the project root: tests/serving.py
+from tests.serving import free_port, stop, wait_until_up  # noqa: E402
 
 SPCP = [sys.executable, '-c', 'from spcp.cli import main; main()']
 RECONNECT_TIMEOUT_S = 30   # spcp/server.py: how long a dropped client is kept
@@ -62,12 +63,6 @@ class Run:
     kept_mb: float        # RSS with their sockets closed: kept for the reconnect window
     open_ms: float        # median wall time to open one page (GET + socket + the page built)
     reused_mb: float | None = None  # RSS after the window, with N new pages open
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(('127.0.0.1', 0))
-        return sock.getsockname()[1]
 
 
 def seed(data_dir: Path, phase: str, n_cards: int) -> str:
@@ -101,27 +96,10 @@ def serving(data_dir: Path) -> Iterator[tuple[subprocess.Popen, str]]:
                                     str(data_dir), '--public-url', base_url],
                                    cwd=PROJECT, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
-        wait_until_up(process, base_url)
+        wait_until_up(process, base_url + '/')
         yield process, base_url
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
-
-
-def wait_until_up(process: subprocess.Popen, base_url: str) -> None:
-    deadline = time.monotonic() + STARTUP_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f'spcp serve exited with code {process.returncode}')
-        with contextlib.suppress(OSError), urllib.request.urlopen(base_url + '/', timeout=2) as response:
-            if response.status == 200:
-                return
-        time.sleep(0.2)
-    raise SystemExit(f'spcp serve did not answer on {base_url} within {STARTUP_TIMEOUT_S} s')
+        stop(process)
 
 
 def rss_mb(pid: int) -> float:

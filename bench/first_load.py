@@ -16,18 +16,19 @@ import argparse
 import contextlib
 import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from playwright.sync_api import Browser, Request, sync_playwright
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the project root: tests/serving.py
+from tests.serving import free_port, stop, wait_until_up  # noqa: E402
 
 CHROMIUM = '/usr/bin/chromium'
 CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
@@ -37,24 +38,6 @@ THIS_PROJECT = Path(__file__).resolve().parents[1]
 STARTUP_TIMEOUT_S = 30
 QUIET_MS = 700      # the network counts as idle after this long without a new request
 MAX_WAIT_S = 15     # per page load, whatever happens
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(('127.0.0.1', 0))
-        return sock.getsockname()[1]
-
-
-def _wait_until_up(process: subprocess.Popen, url: str) -> None:
-    deadline = time.monotonic() + STARTUP_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f'spcp serve exited with code {process.returncode}')
-        with contextlib.suppress(OSError), urllib.request.urlopen(url, timeout=2) as response:
-            if response.status == 200:
-                return
-        time.sleep(0.2)
-    raise SystemExit(f'spcp serve did not answer on {url} within {STARTUP_TIMEOUT_S} s')
 
 
 @contextlib.contextmanager
@@ -77,15 +60,10 @@ def serving(project: Path) -> Iterator[str]:
                                         '--data-dir', folder, '--public-url', base_url],
                                        cwd=project, env=env, stdout=log, stderr=subprocess.STDOUT)
         try:
-            _wait_until_up(process, base_url + '/')
+            wait_until_up(process, base_url + '/')
             yield join_url
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=10)
+            stop(process)
 
 
 @dataclass

@@ -28,7 +28,9 @@ from starlette.routing import Route
 
 from spcp import hardening
 from spcp.hardening import CONTENT_SECURITY_POLICY, SECURITY_HEADERS, SecurityHeaders
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE, PROJECTOR, SPCP, _wait_until_up, free_port
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE, PROJECTOR, SPCP
+
+from .serving import free_port, stop, wait_until_up
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DB_FILES = ('spcp.sqlite3', 'spcp.sqlite3-shm', 'spcp.sqlite3-wal')
@@ -261,15 +263,10 @@ def served(tmp_path_factory) -> Iterator[Served]:
                                     str(data)], cwd=cwd, env=env, stdout=log_file, stderr=subprocess.STDOUT,
                                    umask=0o022)
     try:
-        _wait_until_up(process, base_url + '/', log)
+        wait_until_up(process, base_url + '/', log)
         yield Served(base_url, data, cwd, json.loads(created.stdout), log)
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
+        stop(process)
 
 
 def _get(url: str):

@@ -5,10 +5,8 @@ from __future__ import annotations
 import http.cookiejar
 import json
 import os
-import socket
 import subprocess
 import sys
-import time
 import tomllib
 import urllib.request
 from collections.abc import Iterator
@@ -20,9 +18,10 @@ from spcp import firewall, links
 from spcp.firewall import ALLOWED, BLOCKED, INACTIVE, UNSURE, Probe, Verdict
 from spcp.settings import Settings
 
+from .serving import free_port, stop, wait_until_up
+
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 SPCP = [sys.executable, '-c', 'from spcp.cli import main; main()']
-STARTUP_TIMEOUT_S = 30
 
 
 def cfg(host: str, public_url: str | None = None, port: int = 8080) -> Settings:
@@ -234,27 +233,6 @@ def test_run_probe_of_a_missing_command_and_of_one_that_fails():
 
 # --- a real server shows events created after it started ------------------------------------------------
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(('127.0.0.1', 0))
-        return sock.getsockname()[1]
-
-
-def wait_until_up(process: subprocess.Popen, url: str, log: Path) -> None:
-    deadline = time.monotonic() + STARTUP_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f'spcp serve exited with code {process.returncode}:\n{log.read_text(errors="replace")}')
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            pass
-        time.sleep(0.2)
-    pytest.fail(f'spcp serve did not answer on {url}:\n{log.read_text(errors="replace")}')
-
-
 @pytest.fixture(scope='module')
 def serving(tmp_path_factory) -> Iterator[tuple[int, Path, Path, dict[str, str]]]:
     """`spcp serve --host 127.0.0.1 --port N` on an empty data folder: (port, data dir, log, env)."""
@@ -272,12 +250,7 @@ def serving(tmp_path_factory) -> Iterator[tuple[int, Path, Path, dict[str, str]]
         wait_until_up(process, f'http://127.0.0.1:{port}/', log)
         yield port, data, log, env
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
+        stop(process)
 
 
 def get(url: str, opener: urllib.request.OpenerDirector | None = None) -> tuple[int, str, str]:

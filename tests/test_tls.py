@@ -7,7 +7,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import ssl
 import subprocess
 import sys
@@ -20,6 +19,8 @@ from pathlib import Path
 
 import pytest
 
+from .serving import free_port
+
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 SPCP = [sys.executable, '-c', 'from spcp.cli import main; main()']
 STARTUP_TIMEOUT_S = 30
@@ -31,12 +32,6 @@ class TlsServer:
     port: int
     cert: Path
     log: Path
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(('127.0.0.1', 0))
-        return sock.getsockname()[1]
 
 
 def make_certificate(folder: Path) -> tuple[Path, Path]:

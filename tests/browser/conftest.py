@@ -12,16 +12,15 @@ import contextlib
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+
+from ..serving import free_port, stop, wait_until_up
 
 CHROMIUM = Path('/usr/bin/chromium')
 CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
@@ -31,15 +30,8 @@ SCREENSHOTS = PROJECT_ROOT / 'docs' / 'screenshots'   # committed, shown in the 
 ARTIFACTS = PROJECT_ROOT / 'test-artifacts'            # git-ignored: every screenshot, failures, server log
 PHONE = {'width': 390, 'height': 844}
 PROJECTOR = {'width': 1920, 'height': 1080}
-STARTUP_TIMEOUT_S = 30
 # `python -m spcp.cli` would not run anything (the module has no __main__ block): call its entry point
 SPCP = [sys.executable, '-c', 'from spcp.cli import main; main()']
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(('127.0.0.1', 0))
-        return sock.getsockname()[1]
 
 
 @dataclass
@@ -57,31 +49,6 @@ class Server:
     @property
     def database(self) -> Path:
         return self.data_dir / 'spcp.sqlite3'
-
-
-def _wait_until_up(process: subprocess.Popen, url: str, log: Path) -> None:
-    deadline = time.monotonic() + STARTUP_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f'spcp serve exited with code {process.returncode}:\n{log.read_text(errors="replace")}')
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            pass
-        time.sleep(0.2)
-    pytest.fail(f'spcp serve did not answer on {url} within {STARTUP_TIMEOUT_S} s:\n'
-                f'{log.read_text(errors="replace")}')
-
-
-def _stop(process: subprocess.Popen) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(timeout=10)
 
 
 @contextlib.contextmanager
@@ -108,10 +75,10 @@ def running_server(data_dir: Path, name: str, **settings: str) -> Iterator[Serve
                                     '--data-dir', str(data_dir), '--public-url', base_url],
                                    cwd=PROJECT_ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT)
     try:
-        _wait_until_up(process, base_url + '/', log)
+        wait_until_up(process, base_url + '/', log)
         yield Server(base_url, event, log, data_dir, process)
     finally:
-        _stop(process)
+        stop(process)
         ARTIFACTS.mkdir(exist_ok=True)
         shutil.copyfile(log, ARTIFACTS / f'{name}.log')
 

@@ -16,7 +16,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -30,6 +29,7 @@ from pathlib import Path
 import pytest
 import requests
 
+from ..serving import free_port
 from .rawclient import RawClient
 
 PROJECT_ROOT = Path(os.environ.get('SPCP_LIVE_PROJECT') or Path(__file__).resolve().parents[2])
@@ -39,12 +39,6 @@ SPCP = [sys.executable, '-c', 'from spcp.cli import main; main()']
 ROOMS = 5  # one room per test, so no test sees another's cards or phase
 NO_PER_ADDRESS_LIMITS = {'SPCP_JOINS_PER_ADDRESS': '0', 'SPCP_ACTIONS_PER_ADDRESS': '',
                          'SPCP_PAGE_LOADS_PER_ADDRESS': ''}
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(('127.0.0.1', 0))
-        return sock.getsockname()[1]
 
 
 @dataclass
