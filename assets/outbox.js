@@ -168,6 +168,8 @@
       };
     });
     el.hidden = !offline && !waiting.length && !kept.length;
+    // notifications sit at the bottom too: lift them above the banner rather than over it
+    document.documentElement.style.setProperty('--spcp-banner-height', el.hidden ? '0px' : el.offsetHeight + 'px');
   }
   function line(parent, tag, text) {
     var child = document.createElement(tag);
