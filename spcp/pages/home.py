@@ -6,6 +6,7 @@ from starlette.requests import Request
 
 from .. import entry
 from .language import language_switch, reader
+from .privacy import privacy_button
 from .widgets import client_address, frame, tell
 
 
@@ -14,7 +15,8 @@ def home_page(request: Request) -> None:
     tr = reader(request)
     frame(tr, tr('SPCP Live'))
     with ui.column().classes('phone'):
-        with ui.row().classes('w-full justify-end'):
+        with ui.row().classes('w-full justify-end items-center gap-1'):
+            privacy_button(tr)
             language_switch(tr)
         ui.label(tr('SPCP Live')).classes('phone-phase').props('role=heading aria-level=1')
         ui.label(tr('Strengthening Police and Community Partnerships')).classes('phone-room')

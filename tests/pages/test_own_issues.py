@@ -30,3 +30,16 @@ async def test_a_phone_changes_and_withdraws_its_own_issue(create_user, event) -
     await board.should_not_see('Stops are not explained')
     await other.should_see('0 issues in the room so far')
     assert card_ids(room) == {}
+
+
+async def test_the_privacy_note_is_one_tap_away_on_the_home_page_and_every_phone_screen(create_user, event) -> None:
+    room = event.rooms[0]
+    phone = create_user()
+    await phone.open('/')
+    phone.find(marker='privacy').click()
+    await phone.should_see('You are anonymous. We never ask your name, phone number or e-mail.')
+    await phone.open(f'/r/{room.code}')
+    for phase in ('welcome', 'issues', 'vote', 'themes', 'solutions', 'wrapup'):
+        facilitate(room, rooms.set_phase, phase)
+        await settle()
+        assert len(phone.find(marker='privacy').elements) == 1, phase
