@@ -11,7 +11,7 @@ from . import phases
 from .access import Actor, Role, require_facilitator, require_participant, room_by_code
 from .changes import Change, ParticipantsChanged, PhaseChanged, RevealChanged, TimerChanged
 from .errors import DomainError, NotAllowed, msgid
-from .models import Participant, as_utc, utcnow
+from .models import Event, Participant, as_utc, utcnow
 from .views import participant_count, timer_view
 
 # Stakeholder groups a participant may say they come from (optional; anonymous by default).
@@ -90,8 +90,16 @@ def set_phase(session: Session, actor: Actor, room_id: int, phase: str) -> list[
     if room.phase == phase:
         return []
     room.phase = phase
+    # each phase starts with its own time, stopped: the facilitator presses Play when the room is ready
+    room.timer_ends_at, room.timer_remaining_s = None, _phase_minutes(session, room, phase) * 60 or None
     session.commit()
-    return [PhaseChanged(room_id, phase)]
+    return [PhaseChanged(room_id, phase), TimerChanged(room_id, timer_view(room))]
+
+
+def _phase_minutes(session: Session, room, phase: str) -> int:
+    event = session.get(Event, room.event_id)
+    return next((int(p.get('minutes') or 0) for p in (event.plan if event else {}).get('phases', [])
+                 if p.get('id') == phase), 0)
 
 
 def step_phase(session: Session, actor: Actor, room_id: int, forward: bool = True) -> list[Change]:

@@ -7,7 +7,7 @@ from sqlalchemy.exc import OperationalError
 
 from spcp import actions, db, live
 from spcp.domain import cards, rooms, voting
-from spcp.domain.changes import CardChanged, PhaseChanged
+from spcp.domain.changes import CardChanged, PhaseChanged, TimerChanged
 from spcp.settings import DEFAULT_RATES, Settings
 
 
@@ -29,7 +29,8 @@ def seam(engine, monkeypatch, tmp_path):
 def test_done_publishes_the_changes_and_returns_what_was_made(seam, room, fac, p1):
     outcome = actions.perform(fac, rooms.set_phase, room_id=room.id, phase='issues')
     assert outcome.done and outcome.msgid is None
-    assert seam == [PhaseChanged(room.id, 'issues')] == list(outcome.changes)
+    assert seam == list(outcome.changes) and seam[0] == PhaseChanged(room.id, 'issues')
+    assert isinstance(seam[1], TimerChanged) and seam[1].timer.remaining_s == 20 * 60  # the phase's own time
     submitted = actions.perform(p1, cards.submit, room_id=room.id, text='Stops are not explained', key='k-1234567')
     assert submitted.done and submitted.value.text == 'Stops are not explained'
     assert isinstance(seam[-1], CardChanged)

@@ -30,7 +30,7 @@ from sqlmodel import Session, col, func, select
 
 from spcp.domain import cards, rooms, themes, views, voting
 from spcp.domain.access import Actor, facilitator
-from spcp.domain.changes import CardChanged, CardRemoved, ParticipantsChanged, PhaseChanged, VotesChanged
+from spcp.domain.changes import CardChanged, CardRemoved, ParticipantsChanged, PhaseChanged, TimerChanged, VotesChanged
 from spcp.domain.errors import DomainError, NotAllowed
 from spcp.domain.events import create_event, rooms_of
 from spcp.domain.models import Card, Participant, Receipt, Room, Solution, Theme, Vote
@@ -280,7 +280,9 @@ class RoomMachine(RuleBasedStateMachine):
     def set_phase(self, phase: str) -> None:
         changes, error = self.call(rooms.set_phase, self.fac, self.room_id, phase)
         self.expect(False, error, 'set_phase')
-        assert changes == ([] if phase == self.model.phase else [PhaseChanged(self.room_id, phase)])
+        # a new phase comes with its own timer, stopped (a TimerChanged after the PhaseChanged)
+        assert changes[:1] == ([] if phase == self.model.phase else [PhaseChanged(self.room_id, phase)])
+        assert [type(c) for c in changes[1:]] == ([] if phase == self.model.phase else [TimerChanged])
         self.model.phase = phase
 
     @rule(revealed=st.booleans())

@@ -113,20 +113,20 @@ def test_step_forward_through_all_phases_and_back(session, room, fac, new_sessio
     order = list(PHASES)
     assert room.phase == order[0]
     for phase in order[1:]:
-        assert rooms.step_phase(session, fac, room.id) == [PhaseChanged(room.id, phase)]
+        assert rooms.step_phase(session, fac, room.id)[0] == PhaseChanged(room.id, phase)
         assert new_session().get(Room, room.id).phase == phase  # committed
     assert rooms.step_phase(session, fac, room.id) == []  # already at the last phase
     assert room.phase == order[-1]
     for phase in reversed(order[:-1]):
-        assert rooms.step_phase(session, fac, room.id, forward=False) == [PhaseChanged(room.id, phase)]
+        assert rooms.step_phase(session, fac, room.id, forward=False)[0] == PhaseChanged(room.id, phase)
     assert rooms.step_phase(session, fac, room.id, forward=False) == []  # already at the first
     assert room.phase == order[0]
 
 
 def test_set_phase_jumps_and_same_phase_is_no_change(session, room, fac):
-    assert rooms.set_phase(session, fac, room.id, 'solutions') == [PhaseChanged(room.id, 'solutions')]
+    assert rooms.set_phase(session, fac, room.id, 'solutions')[0] == PhaseChanged(room.id, 'solutions')
     assert rooms.set_phase(session, fac, room.id, 'solutions') == []
-    assert rooms.set_phase(session, fac, room.id, 'issues') == [PhaseChanged(room.id, 'issues')]
+    assert rooms.set_phase(session, fac, room.id, 'issues')[0] == PhaseChanged(room.id, 'issues')
 
 
 @pytest.mark.parametrize('phase', ['voting', 'VOTE', '', 'done', None])
@@ -279,3 +279,12 @@ def test_join_race_on_the_same_device_takes_the_other_row(session, room, new_ses
     assert actor == winner['actor']
     assert changes == []
     assert len(session.exec(select(Participant)).all()) == 1
+
+
+def test_a_new_phase_starts_with_its_own_time_stopped(session, room, fac):
+    rooms.set_timer(session, fac, room.id, 3)
+    rooms.start_timer(session, fac, room.id)
+    changes = rooms.set_phase(session, fac, room.id, 'vote')
+    assert changes[0] == PhaseChanged(room.id, 'vote')
+    assert changes[1].timer.running is False and changes[1].timer.remaining_s == 10 * 60  # the plan's Vote minutes
+    assert room.timer_ends_at is None and room.timer_remaining_s == 600
