@@ -131,8 +131,8 @@ class Board:
                      aria_label=self.tr('Back'))
             self.phase_select = ui.select({p.id: self.tr(p.title) for p in self.view.phases}, value=self.view.phase,
                                           on_change=lambda e: self.set_phase(e.value)).props('dense outlined')
-            ui.button(self.tr('Next phase'), icon='chevron_right', on_click=lambda: self.step(True)) \
-                .props('unelevated').mark('next-phase')
+            self.next_button = ui.button(self.tr('Next phase'), icon='chevron_right',
+                                         on_click=lambda: self.step(True)).props('unelevated').mark('next-phase')
             ui.separator().props('vertical')
             self.minutes = ui.number(self.tr('Minutes'), value=self.view.current.minutes, min=1, max=240, step=1) \
                 .props('dense outlined').classes('w-24')
@@ -160,13 +160,14 @@ class Board:
             ui.button(self.tr('Show'), icon='visibility', on_click=lambda: self.hide(False)) \
                 .props('outline').mark('show')
             ui.button(self.tr('Clear selection'), on_click=self.clear_selection).props('flat')
-            with ui.expansion(self.tr('Hidden cards')).classes('hidden-tray'):
+            with ui.expansion(self.tr('Hidden cards')).classes('hidden-tray') as self.tray_box:
                 self.tray = ui.element('div').classes('pool')
         self.build_room_controls()
         # outside the controls, so it can also bring them back
-        present = self.tr('Present: hide or show the controls')
-        labelled(ui.button(icon='slideshow', on_click=self.toggle_present).classes('present-toggle')
-                 .props('round unelevated color=dark'), aria_label=present).tooltip(present)
+        # a labelled button, no tooltip: a tooltip would stay on the projected screen
+        labelled(ui.button(self.tr('Present'), icon='slideshow', on_click=self.toggle_present)
+                 .classes('present-toggle').props('unelevated no-caps color=dark'),
+                 aria_label=self.tr('Present: hide or show the controls')).mark('present')
         self.show_selection()
 
     def build_room_controls(self) -> None:
@@ -189,7 +190,7 @@ class Board:
                 self.prompt_label = ui.label().classes('board-prompt')
                 with ui.row().classes('items-baseline gap-8'):
                     self.people = ui.label().classes('board-stats').mark('people')
-                    self.timer = timer_label(self.tr, view.timer, 'board-timer')
+                    self.timer = timer_label(self.tr, view.timer, 'board-timer').mark('board-timer')
             with ui.column().classes('board-join'):
                 labelled(ui.image(qr_data_url(self.join_url)).classes('board-qr'), alt=self.tr('QR code to join'))
                 ui.label(format_code(view.code)).classes('board-join-code')
@@ -239,6 +240,8 @@ class Board:
         if getattr(self, 'shown_phase', None) != self.view.phase:  # keep minutes the facilitator typed
             self.minutes.set_value(current.minutes)
             self.shown_phase = self.view.phase
+            self.tray_box.set_value(False)  # the hidden-cards tray closes on a phase change
+        self.next_button.set_enabled(phases.next_phase(self.view.phase) is not None)  # none after the last
         self.build_solutions()
 
     def show_people(self) -> None:
