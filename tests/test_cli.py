@@ -385,10 +385,13 @@ def test_event_links_and_demo_take_port_and_public_url(isolated, unset):
 @pytest.fixture
 def started(monkeypatch) -> list[Settings]:
     """`spcp serve` runs everything up to starting the web server, which is replaced by a recorder."""
-    import spcp.server
+    import importlib
 
+    # by module, not attribute: after the page tests (NiceGUI runs spcp/server.py as their main file)
+    # `spcp.server` may be in sys.modules without being set on the package
+    server = importlib.import_module('spcp.server')
     calls: list[Settings] = []
-    monkeypatch.setattr(spcp.server, 'start', calls.append)
+    monkeypatch.setattr(server, 'start', calls.append)
     return calls
 
 

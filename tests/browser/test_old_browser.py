@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from .conftest import PHONE
+from .conftest import PHONE, Server
 
 NO_IMPORT_MAPS = "HTMLScriptElement.supports = function (type) { return type === 'classic' || type === 'module'; };"
 NO_SUPPORTS = 'HTMLScriptElement.supports = undefined;'  # Chrome 89-95 have import maps but no supports()
@@ -21,6 +21,12 @@ TITLES = {
 }
 TODO = {'en': 'ask the facilitator for a paper card', 'es': 'pida al facilitador una tarjeta de papel',
         'hi': 'सूत्रधार से काग़ज़ का कार्ड माँगें', 'ar': 'طلب بطاقة ورقية من الميسِّر'}
+
+
+@pytest.fixture(scope='module')
+def server(make_server) -> Server:
+    """Its own server: a current browser here joins a room, which would change the shared rooms' counts."""
+    return make_server()
 
 
 @pytest.fixture
