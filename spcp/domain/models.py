@@ -45,6 +45,10 @@ class Room(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     # how many people the facilitator expects; joins beyond it show a warning
     expected_size: int | None = None
+    # people taking part on paper: the facilitator types their issues and enters their dots as counts
+    paper_participants: int = Field(default=0, sa_column_kwargs={'server_default': '0'})
+    # review before shown: a participant's new card waits (pending) until the facilitator approves it
+    review_cards: bool = Field(default=False, sa_column_kwargs={'server_default': '0'})
 
 
 class Participant(SQLModel, table=True):
@@ -73,6 +77,10 @@ class Card(SQLModel, table=True):
     merged_into_id: int | None = Field(default=None, foreign_key='card.id')
     theme_id: int | None = Field(default=None, foreign_key='theme.id')
     created_at: datetime = Field(default_factory=utcnow)
+    paper: bool = Field(default=False, sa_column_kwargs={'server_default': '0'})  # typed from paper, no author
+    pending: bool = Field(default=False, sa_column_kwargs={'server_default': '0'})  # waits for review
+    # dots from paper, entered as a count. On a merged-away card: what moved with it (given back on unmerge)
+    paper_dots: int = Field(default=0, sa_column_kwargs={'server_default': '0'})
 
 
 class Vote(SQLModel, table=True):
@@ -81,6 +89,9 @@ class Vote(SQLModel, table=True):
     card_id: int = Field(foreign_key='card.id', index=True)
     participant_id: int = Field(foreign_key='participant.id', index=True)
     created_at: datetime = Field(default_factory=utcnow)
+    # the card the dot was put on; merging moves the vote, never this, so unmerging knows what goes back
+    # (None: cast before this was recorded)
+    origin_card_id: int | None = Field(default=None, foreign_key='card.id')
 
 
 class Solution(SQLModel, table=True):
@@ -91,6 +102,7 @@ class Solution(SQLModel, table=True):
     text: str
     hidden: bool = False
     created_at: datetime = Field(default_factory=utcnow)
+    paper: bool = Field(default=False, sa_column_kwargs={'server_default': '0'})  # typed from paper, no author
 
 
 class Endorsement(SQLModel, table=True):

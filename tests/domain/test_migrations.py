@@ -88,7 +88,10 @@ OLD_ROWS = {
     'vote': {'id': 1, 'room_id': 1, 'card_id': 1, 'participant_id': 1, 'created_at': '2025-03-01 09:20:00.000000'},
 }
 # the columns later revisions add, with the value an old row gets
-ADDED = {'event': {'organizer_password_hash': None}, 'room': {'expected_size': None}}
+ADDED = {'event': {'organizer_password_hash': None},
+         'room': {'expected_size': None, 'paper_participants': 0, 'review_cards': 0},
+         'card': {'paper': 0, 'pending': 0, 'paper_dots': 0},
+         'vote': {'origin_card_id': None}}
 
 
 def _url(path: Path) -> str:
@@ -166,10 +169,11 @@ def _rows(path: Path, table: str) -> list[dict]:
     return _sql(path, f'SELECT * FROM {table} ORDER BY rowid')
 
 
-def test_revisions_form_one_line_from_baseline_to_trust():
+def test_revisions_form_one_line_from_baseline_to_paper_review():
     scripts = db._scripts()
-    assert [s.revision for s in reversed(list(scripts.walk_revisions()))] == ['0001_baseline', '0002_trust']
-    assert db.head_revision() == '0002_trust'
+    assert [s.revision for s in reversed(list(scripts.walk_revisions()))] == ['0001_baseline', '0002_trust',
+                                                                              '0003_paper_review']
+    assert db.head_revision() == '0003_paper_review'
     assert db.BASELINE == '0001_baseline'
 
 
@@ -200,6 +204,24 @@ def test_trust_revision_adds_two_nullable_columns(tmp_path):
     schema = _schema(path)
     assert schema['event']['columns']['organizer_password_hash'] == ('VARCHAR', True, None, 0)
     assert schema['room']['columns']['expected_size'] == ('INTEGER', True, None, 0)
+
+
+def test_paper_review_revision_adds_defaulted_columns_and_goes_back_down(tmp_path):
+    path = _upgraded_to(tmp_path / 'spcp.sqlite3', '0003_paper_review')
+    schema = _schema(path)
+    assert {name: schema['room']['columns'][name] for name in ('paper_participants', 'review_cards')} == {
+        'paper_participants': ('INTEGER', False, "'0'", 0), 'review_cards': ('BOOLEAN', False, "'0'", 0)}
+    assert {name: schema['card']['columns'][name][:3] for name in ('paper', 'pending', 'paper_dots')} == {
+        'paper': ('BOOLEAN', False, "'0'"), 'pending': ('BOOLEAN', False, "'0'"),
+        'paper_dots': ('INTEGER', False, "'0'")}
+    assert schema['solution']['columns']['paper'] == ('BOOLEAN', False, "'0'", 0)
+    assert schema['vote']['columns']['origin_card_id'] == ('INTEGER', True, None, 0)
+    assert (('origin_card_id',), 'card', ('id',)) in schema['vote']['foreign_keys']
+    engine = create_engine(_url(path))
+    with db.migration_connection(engine) as connection:
+        command.downgrade(db.migration_config(connection), '0002_trust')
+    engine.dispose()
+    assert _schema(path) == _schema(_upgraded_to(tmp_path / 'trust.sqlite3', '0002_trust'))
 
 
 def test_file_from_before_migrations_keeps_its_rows_and_gains_the_columns(tmp_path):
