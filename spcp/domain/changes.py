@@ -86,3 +86,19 @@ class SolutionChanged(Change):
 @dataclass(frozen=True)
 class KeyRotated(Change):
     """The room's facilitator key changed: boards signed in with the old one sign out."""
+
+
+@dataclass(frozen=True)
+class ReviewChanged(Change):
+    """Review before shown was turned on or off, or the queue of cards waiting for it changed."""
+    on: bool
+    pending: int  # cards waiting for the facilitator's approval
+
+
+@dataclass(frozen=True)
+class PaperChanged(Change):
+    """What the room holds from paper changed: people on paper, their shown cards, dots left to enter.
+    A card's own paper dots come with its CardChanged (in ``votes`` and ``paper_dots``)."""
+    participants: int
+    cards: int
+    dots_left: int

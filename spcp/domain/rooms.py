@@ -1,4 +1,5 @@
-"""Being in a room: joining, stakeholder groups, phases, the timer, revealing votes."""
+"""Being in a room: joining, stakeholder groups, phases, the timer, revealing votes, people on paper,
+review before shown."""
 from __future__ import annotations
 
 import math
@@ -7,12 +8,13 @@ from datetime import timedelta
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from . import phases
+from . import paper, phases
 from .access import Actor, Role, require_facilitator, require_participant, room_by_code
-from .changes import Change, ParticipantsChanged, PhaseChanged, RevealChanged, TimerChanged
+from .cards import review_change
+from .changes import CardChanged, Change, ParticipantsChanged, PhaseChanged, RevealChanged, TimerChanged
 from .errors import DomainError, NotAllowed, msgid
-from .models import Event, Participant, as_utc, utcnow
-from .views import participant_count, timer_view
+from .models import Card, Event, Participant, as_utc, utcnow
+from .views import card_view, participant_count, timer_view
 
 # Stakeholder groups a participant may say they come from (optional; anonymous by default).
 GROUPS: dict[str, str] = {
@@ -150,3 +152,35 @@ def reveal_votes(session: Session, actor: Actor, room_id: int, revealed: bool = 
     session.commit()
     return [RevealChanged(room_id, revealed)]
 
+
+def set_paper_participants(session: Session, actor: Actor, room_id: int, count: int) -> list[Change]:
+    """How many people take part on paper (0 to 500): their issues and dots are typed in by the
+    facilitator, within budgets that grow with this number (``paper.py``). Lowering it below what
+    the paper issues and dots already entered need is refused: take paper dots back first."""
+    room = require_facilitator(session, actor, room_id)
+    if isinstance(count, bool) or not isinstance(count, int) or not 0 <= count <= paper.MAX_PAPER_PARTICIPANTS:
+        raise DomainError('The number of people on paper is between 0 and {max}.', max=paper.MAX_PAPER_PARTICIPANTS)
+    if count == room.paper_participants:
+        return []
+    if count < (needed := paper.people_needed(session, room)):
+        raise DomainError('The paper issues and dots already entered need at least {n} people on paper.', n=needed)
+    room.paper_participants = count
+    session.commit()
+    return [paper.change(session, room)]
+
+
+def set_review(session: Session, actor: Actor, room_id: int, on: bool) -> list[Change]:
+    """Turn review before shown on or off (off by default). While on, a participant's new card waits
+    until the facilitator approves it (``cards.approve``) or hides it. Turning it off shows the cards
+    still waiting: nothing stays stuck in a queue nobody looks at any more."""
+    room = require_facilitator(session, actor, room_id)
+    on = bool(on)
+    if room.review_cards == on:
+        return []
+    room.review_cards = on
+    waiting = [] if on else session.exec(select(Card).where(Card.room_id == room_id, Card.pending == True)  # noqa: E712
+                                         .order_by(Card.id)).all()
+    for card in waiting:
+        card.pending = False
+    session.commit()
+    return [CardChanged(room_id, card_view(session, c)) for c in waiting] + [review_change(session, room)]

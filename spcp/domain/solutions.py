@@ -1,9 +1,10 @@
-"""Solutions: participants propose them for the room's top themes and endorse each other's."""
+"""Solutions: participants propose them for the room's top themes and endorse each other's; the
+facilitator types in the ones written on paper."""
 from __future__ import annotations
 
 from sqlmodel import Session, select
 
-from . import phases
+from . import paper, phases
 from .access import Actor, already_done, record, require_facilitator, require_participant
 from .changes import Change, SolutionChanged
 from .errors import DomainError, NotFound
@@ -27,6 +28,20 @@ def propose(session: Session, actor: Actor, room_id: int, theme_id: int, text: s
     session.add(solution)
     session.flush()
     record(session, actor, key, 'propose_solution', solution.id)
+    session.commit()
+    return solution.id, [SolutionChanged(room_id, solution_view(session, solution))]
+
+
+def propose_paper(session: Session, actor: Actor, room_id: int, theme_id: int, text: str
+                  ) -> tuple[int, list[Change]]:
+    """The facilitator types a solution written on paper for one of the top themes: no author, marked
+    paper. In any phase (paper is often typed in later)."""
+    room = require_facilitator(session, actor, room_id)
+    paper.require_people(room)
+    if theme_id not in top_themes(session, room):
+        raise DomainError('Solutions are collected for the top themes only.')
+    solution = Solution(room_id=room_id, theme_id=theme_id, text=clean_text(text, room.max_card_length), paper=True)
+    session.add(solution)
     session.commit()
     return solution.id, [SolutionChanged(room_id, solution_view(session, solution))]
 

@@ -18,9 +18,12 @@ class CardView:
     text: str
     theme_id: int | None
     hidden: bool
-    votes: int          # room total; pages show it only once revealed (or to the facilitator)
+    votes: int          # room total, paper dots included; pages show it only once revealed (or to the facilitator)
     author_id: int | None
     merged_count: int   # how many duplicates were merged into this card
+    paper: bool = False    # typed by the facilitator from a paper card (author_id is None)
+    pending: bool = False  # waiting for the facilitator's review: seen only by the facilitator and its author
+    paper_dots: int = 0    # the part of ``votes`` entered from paper (0 where ``votes`` is hidden)
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,7 @@ class SolutionView:
     hidden: bool
     endorsements: int
     author_id: int | None
+    paper: bool = False  # typed by the facilitator from paper (author_id is None)
 
 
 @dataclass(frozen=True)
@@ -96,6 +100,14 @@ class RoomView:
     solutions: tuple[SolutionView, ...]
     top_themes_ids: tuple[int, ...]   # the themes that take solutions, best first
     me: MeView
+    # paper: only aggregates ("N of M cards from paper"); a paper card's own flag is CardView.paper
+    paper_participants: int = 0  # people taking part on paper, as the facilitator said
+    paper_cards: int = 0         # shown cards typed from paper (N) ...
+    counted_cards: int = 0       # ... of all shown cards (M): not hidden, not merged away, not waiting
+    paper_solutions: int = 0     # shown solutions typed from paper
+    paper_dots_left: int = 0     # paper dots the room may still enter (0 for a participant before the reveal)
+    review: bool = False         # new participant cards wait for the facilitator's approval
+    pending_count: int = 0       # cards waiting for review (staff only; 0 for a participant)
 
     @property
     def current(self) -> PhaseView:
@@ -104,14 +116,51 @@ class RoomView:
     def card(self, card_id: int) -> CardView | None:
         return next((c for c in self.cards if c.id == card_id), None)
 
+    @property
+    def waiting(self) -> tuple[CardView, ...]:
+        """Cards waiting for review, oldest first: all of them for staff, a participant's own."""
+        return tuple(c for c in self.cards if c.pending)
+
+
+
+def counted(*where):
+    """Conditions for a card that counts: shown, approved, not merged away."""
+    return (Card.hidden == False, Card.pending == False, col(Card.merged_into_id).is_(None), *where)  # noqa: E712
 
 
 def theme_votes(session: Session, room_id: int) -> dict[int, int]:
-    """Theme id -> dots on its visible cards."""
+    """Theme id -> dots on its visible cards, paper dots included."""
     rows = session.exec(select(Card.theme_id, func.count()).join(Vote, Vote.card_id == Card.id)
                         .where(Card.room_id == room_id, col(Card.theme_id).is_not(None), Card.hidden == False)  # noqa: E712
                         .group_by(Card.theme_id)).all()
-    return dict(rows)
+    votes = dict(rows)
+    for theme_id, paper in session.exec(select(Card.theme_id, func.sum(Card.paper_dots))
+                                        .where(Card.room_id == room_id, col(Card.theme_id).is_not(None), *counted())
+                                        .group_by(Card.theme_id)).all():
+        votes[theme_id] = votes.get(theme_id, 0) + (paper or 0)
+    return votes
+
+
+def paper_dots_used(session: Session, room_id: int) -> int:
+    """Paper dots that count: hidden cards give theirs back, a merged-away card's are on the kept one."""
+    return session.exec(select(func.coalesce(func.sum(Card.paper_dots), 0))
+                        .where(Card.room_id == room_id, *counted())).one()
+
+
+def paper_dots_left(session: Session, room: Room) -> int:
+    return room.paper_participants * room.dots_per_participant - paper_dots_used(session, room.id)
+
+
+def paper_cards(session: Session, room_id: int) -> int:
+    """Shown cards typed from paper."""
+    return session.exec(select(func.count()).select_from(Card).where(Card.room_id == room_id, Card.paper == True,  # noqa: E712
+                                                                     *counted())).one()
+
+
+def pending_count(session: Session, room_id: int) -> int:
+    return session.exec(select(func.count()).select_from(Card).where(
+        Card.room_id == room_id, Card.pending == True, Card.hidden == False,  # noqa: E712
+        col(Card.merged_into_id).is_(None))).one()
 
 
 def top_themes(session: Session, room: Room) -> list[int]:
@@ -127,10 +176,19 @@ def timer_view(room: Room) -> TimerView:
     return TimerView(ends_at=ends, remaining_s=None if ends else room.timer_remaining_s)
 
 
+def card_total(session: Session, card_id: int) -> int:
+    """A card's dots: phone votes and paper dots (a merged-away card's paper dots are on the kept one)."""
+    votes = session.exec(select(func.count()).select_from(Vote).where(Vote.card_id == card_id)).one()
+    card = session.get(Card, card_id)
+    return votes + (card.paper_dots if card is not None and card.merged_into_id is None else 0)
+
+
 def card_view(session: Session, card: Card) -> CardView:
     votes = session.exec(select(func.count()).select_from(Vote).where(Vote.card_id == card.id)).one()
     merged = session.exec(select(func.count()).select_from(Card).where(Card.merged_into_id == card.id)).one()
-    return CardView(card.id, card.text, card.theme_id, card.hidden, votes, card.participant_id, merged)
+    paper = card.paper_dots if card.merged_into_id is None else 0  # a merged-away card's moved with it
+    return CardView(card.id, card.text, card.theme_id, card.hidden, votes + paper, card.participant_id, merged,
+                    card.paper, card.pending, paper)
 
 
 def theme_view(session: Session, theme: Theme) -> ThemeView:
@@ -142,7 +200,8 @@ def theme_view(session: Session, theme: Theme) -> ThemeView:
 def solution_view(session: Session, solution: Solution) -> SolutionView:
     n = session.exec(select(func.count()).select_from(Endorsement)
                      .where(Endorsement.solution_id == solution.id)).one()
-    return SolutionView(solution.id, solution.theme_id, solution.text, solution.hidden, n, solution.participant_id)
+    return SolutionView(solution.id, solution.theme_id, solution.text, solution.hidden, n, solution.participant_id,
+                        solution.paper)
 
 
 def participant_count(session: Session, room_id: int) -> int:
@@ -160,53 +219,72 @@ def dots_used(session: Session, participant_id: int) -> int:
                         ).one()
 
 
+def _cards_seen(session: Session, actor: Actor, room: Room, is_staff: bool) -> tuple[CardView, ...]:
+    """The room's live cards as this actor may see them: staff see all (hidden, waiting); a participant
+    sees the shown ones and their own waiting ones, and totals only once revealed."""
+    totals = dict(session.exec(select(Vote.card_id, func.count()).where(Vote.room_id == room.id)
+                               .group_by(Vote.card_id)).all())
+    merged = dict(session.exec(select(Card.merged_into_id, func.count())
+                               .where(Card.room_id == room.id, col(Card.merged_into_id).is_not(None))
+                               .group_by(Card.merged_into_id)).all())
+    show_totals = is_staff or room.votes_revealed
+    rows = session.exec(select(Card).where(Card.room_id == room.id, col(Card.merged_into_id).is_(None))
+                        .order_by(Card.id)).all()
+    return tuple(
+        CardView(c.id, c.text, c.theme_id, c.hidden, totals.get(c.id, 0) + c.paper_dots if show_totals else 0,
+                 c.participant_id, merged.get(c.id, 0), c.paper, c.pending, c.paper_dots if show_totals else 0)
+        for c in rows
+        if is_staff or not c.hidden and (not c.pending or c.participant_id == actor.participant_id))
+
+
+def _solutions_seen(session: Session, room_id: int, is_staff: bool) -> tuple[SolutionView, ...]:
+    endorsements = dict(session.exec(select(Endorsement.solution_id, func.count())
+                                     .join(Solution, Solution.id == Endorsement.solution_id)
+                                     .where(Solution.room_id == room_id)
+                                     .group_by(Endorsement.solution_id)).all())
+    return tuple(SolutionView(s.id, s.theme_id, s.text, s.hidden, endorsements.get(s.id, 0), s.participant_id,
+                              s.paper)
+                 for s in session.exec(select(Solution).where(Solution.room_id == room_id)
+                                       .order_by(Solution.id)).all()
+                 if is_staff or not s.hidden)
+
+
+def _me(session: Session, actor: Actor, room: Room, visible: set[int]) -> MeView:
+    if actor.participant_id is None:
+        return MeView()
+    participant = session.get(Participant, actor.participant_id)
+    mine = dict(session.exec(select(Vote.card_id, func.count())
+                             .where(Vote.participant_id == actor.participant_id)
+                             .group_by(Vote.card_id)).all())
+    endorsed = frozenset(session.exec(select(Endorsement.solution_id)
+                                      .where(Endorsement.participant_id == actor.participant_id)).all())
+    return MeView(actor.participant_id, participant.group if participant else None,
+                  room.dots_per_participant - dots_used(session, actor.participant_id),
+                  {k: v for k, v in mine.items() if k in visible}, endorsed)
+
+
 def snapshot(session: Session, actor: Actor, room_id: int) -> RoomView:
     """Everything the actor may see of the room, in one read (used on page load and reload)."""
     room = require_room(session, actor, room_id)
     event = session.get(Event, room.event_id)
     is_staff = actor.role in (Role.FACILITATOR, Role.ORGANIZER)
-    totals = dict(session.exec(select(Vote.card_id, func.count()).where(Vote.room_id == room_id)
-                               .group_by(Vote.card_id)).all())
-    merged = dict(session.exec(select(Card.merged_into_id, func.count())
-                               .where(Card.room_id == room_id, col(Card.merged_into_id).is_not(None))
-                               .group_by(Card.merged_into_id)).all())
-    show_totals = is_staff or room.votes_revealed
-    cards = tuple(
-        CardView(c.id, c.text, c.theme_id, c.hidden, totals.get(c.id, 0) if show_totals else 0,
-                 c.participant_id, merged.get(c.id, 0))
-        for c in session.exec(select(Card).where(Card.room_id == room_id, col(Card.merged_into_id).is_(None))
-                              .order_by(Card.id)).all()
-        if is_staff or not c.hidden)
-    visible = {c.id for c in cards}
+    cards = _cards_seen(session, actor, room, is_staff)
     themes = tuple(ThemeView(t.id, t.name, t.rank, tuple(c.id for c in cards if c.theme_id == t.id))
                    for t in session.exec(select(Theme).where(Theme.room_id == room_id).order_by(Theme.id)).all())
-    endorsements = dict(session.exec(select(Endorsement.solution_id, func.count())
-                                     .join(Solution, Solution.id == Endorsement.solution_id)
-                                     .where(Solution.room_id == room_id)
-                                     .group_by(Endorsement.solution_id)).all())
-    solutions = tuple(SolutionView(s.id, s.theme_id, s.text, s.hidden, endorsements.get(s.id, 0), s.participant_id)
-                      for s in session.exec(select(Solution).where(Solution.room_id == room_id)
-                                            .order_by(Solution.id)).all()
-                      if is_staff or not s.hidden)
-    me = MeView()
-    if actor.participant_id is not None:
-        participant = session.get(Participant, actor.participant_id)
-        mine = dict(session.exec(select(Vote.card_id, func.count())
-                                 .where(Vote.participant_id == actor.participant_id)
-                                 .group_by(Vote.card_id)).all())
-        endorsed = frozenset(session.exec(select(Endorsement.solution_id)
-                                          .where(Endorsement.participant_id == actor.participant_id)).all())
-        me = MeView(actor.participant_id, participant.group if participant else None,
-                    room.dots_per_participant - dots_used(session, actor.participant_id),
-                    {k: v for k, v in mine.items() if k in visible}, endorsed)
+    solutions = _solutions_seen(session, room_id, is_staff)
     return RoomView(
         id=room.id, event_id=room.event_id, event_name=event.name, name=room.name, code=room.join_code,
         phase=room.phase, phases=phases_of(event), revealed=room.votes_revealed,
         participants=participant_count(session, room_id), expected_size=room.expected_size, timer=timer_view(room),
         dots_per_participant=room.dots_per_participant, max_dots_per_card=room.max_dots_per_card,
         max_card_length=room.max_card_length, top_themes=room.top_themes,
-        cards=cards, themes=themes, solutions=solutions, top_themes_ids=tuple(top_themes(session, room)), me=me)
-
+        cards=cards, themes=themes, solutions=solutions, top_themes_ids=tuple(top_themes(session, room)),
+        me=_me(session, actor, room, {c.id for c in cards if not c.pending}),
+        paper_participants=room.paper_participants, paper_cards=paper_cards(session, room_id),
+        counted_cards=sum(not c.hidden and not c.pending for c in cards),
+        paper_solutions=sum(s.paper and not s.hidden for s in solutions),
+        paper_dots_left=paper_dots_left(session, room) if is_staff or room.votes_revealed else 0,
+        review=room.review_cards, pending_count=pending_count(session, room_id) if is_staff else 0)
 
 
 @dataclass(frozen=True)

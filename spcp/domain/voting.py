@@ -1,26 +1,23 @@
 """Dot voting: each participant spends a few dots on the issues, and may take one back while
-voting is open. Totals stay hidden from participants until the facilitator reveals them."""
+voting is open; the facilitator enters the dots of the people on paper as a count per card.
+Totals stay hidden from participants until the facilitator reveals them."""
 from __future__ import annotations
 
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from . import phases
-from .access import Actor, already_done, record, require_participant
+from . import paper, phases
+from .access import Actor, already_done, record, require_facilitator, require_participant
 from .cards import room_card
-from .changes import Change, VotesChanged
+from .changes import CardChanged, Change, VotesChanged
 from .errors import DomainError
 from .models import Room, Vote
-from .views import dots_used
+from .views import card_total, card_view, dots_used, paper_dots_left
 
 
 def _my_dots(session: Session, participant_id: int, card_id: int) -> int:
     return session.exec(select(func.count()).select_from(Vote).where(
         Vote.card_id == card_id, Vote.participant_id == participant_id)).one()
-
-
-def _total(session: Session, card_id: int) -> int:
-    return session.exec(select(func.count()).select_from(Vote).where(Vote.card_id == card_id)).one()
 
 
 def _require_open(room: Room) -> None:
@@ -29,7 +26,7 @@ def _require_open(room: Room) -> None:
 
 
 def _change(session: Session, room: Room, actor: Actor, card_id: int) -> VotesChanged:
-    return VotesChanged(room.id, card_id, _total(session, card_id), actor.participant_id,
+    return VotesChanged(room.id, card_id, card_total(session, card_id), actor.participant_id,
                         _my_dots(session, actor.participant_id, card_id),
                         room.dots_per_participant - dots_used(session, actor.participant_id))
 
@@ -40,14 +37,14 @@ def add_dot(session: Session, actor: Actor, room_id: int, card_id: int, key: str
     if already_done(session, actor, key, 'add_dot') is not None:  # a retry: report, even if voting closed since
         return [_change(session, room, actor, card_id)]
     _require_open(room)
-    card = room_card(session, room, card_id)
-    if card.hidden:
+    card = room_card(session, room, card_id, waiting_ok=True)
+    if card.hidden or card.pending:  # as the phone sees it: not there
         raise DomainError('That card is no longer there.')
     if dots_used(session, actor.participant_id) >= room.dots_per_participant:
         raise DomainError('You have used all your {n} dots. Take one back to move it.', n=room.dots_per_participant)
     if _my_dots(session, actor.participant_id, card.id) >= room.max_dots_per_card:
         raise DomainError('One card takes at most {n} of your dots.', n=room.max_dots_per_card)
-    session.add(Vote(room_id=room_id, card_id=card.id, participant_id=actor.participant_id))
+    session.add(Vote(room_id=room_id, card_id=card.id, participant_id=actor.participant_id, origin_card_id=card.id))
     record(session, actor, key, 'add_dot', card.id)
     session.commit()
     return [_change(session, room, actor, card.id)]
@@ -59,7 +56,7 @@ def remove_dot(session: Session, actor: Actor, room_id: int, card_id: int, key: 
     if already_done(session, actor, key, 'remove_dot') is not None:
         return [_change(session, room, actor, card_id)]
     _require_open(room)
-    card = room_card(session, room, card_id)
+    card = room_card(session, room, card_id, waiting_ok=True)
     vote = session.exec(select(Vote).where(Vote.card_id == card.id, Vote.participant_id == actor.participant_id)
                         .order_by(Vote.id.desc())).first()  # type: ignore[union-attr]
     if vote is None:
@@ -68,3 +65,27 @@ def remove_dot(session: Session, actor: Actor, room_id: int, card_id: int, key: 
     record(session, actor, key, 'remove_dot', card.id)
     session.commit()
     return [_change(session, room, actor, card.id)]
+
+
+def set_paper_dots(session: Session, actor: Actor, room_id: int, card_id: int, count: int) -> list[Change]:
+    """Set how many dots the people on paper put on a card (a count, not one dot at a time: setting
+    is idempotent). In any phase, as paper is often counted after the vote. Bounded as phone dots
+    are, for the paper people together: per card at most paper people x ``max_dots_per_card``, in
+    the room at most paper people x ``dots_per_participant`` (hidden cards' paper dots not counted)."""
+    room = require_facilitator(session, actor, room_id)
+    if isinstance(count, bool) or not isinstance(count, int) or count < 0:
+        raise DomainError('Paper dots are a whole number, 0 or more.')
+    card = room_card(session, room, card_id)
+    if card.hidden:
+        raise DomainError('A hidden card takes no dots. Show it first.')
+    if count == card.paper_dots:
+        return []
+    if count > 0:
+        paper.require_people(room)
+    if count > (limit := paper.card_limit(room)):
+        raise DomainError('A card takes at most {n} paper dots here.', n=limit)
+    if count > (left := paper_dots_left(session, room) + card.paper_dots):
+        raise DomainError('Paper dots left to place on this card: {n}.', n=left)
+    card.paper_dots = count
+    session.commit()
+    return [CardChanged(room_id, card_view(session, card)), paper.change(session, room)]
