@@ -311,6 +311,10 @@ class PhoneScreen:
 
     def apply(self, change: Change) -> None:
         phase = self.view.phase
+        others_pending = isinstance(change, CardChanged) and change.card.pending \
+            and change.card.author_id != self.actor.participant_id
+        if others_pending:  # waiting for the facilitator's review: not the room's yet (only its author sees it)
+            return
         if isinstance(change, PhaseChanged):
             self.refresh()
         elif isinstance(change, TimerChanged):

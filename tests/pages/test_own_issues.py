@@ -1,7 +1,7 @@
 """A phone changes or withdraws its own issue while the room is naming issues."""
 from __future__ import annotations
 
-from spcp.domain import rooms
+from spcp.domain import cards, rooms
 
 from .conftest import card_ids, facilitate, settle
 
@@ -43,3 +43,21 @@ async def test_the_privacy_note_is_one_tap_away_on_the_home_page_and_every_phone
         facilitate(room, rooms.set_phase, phase)
         await settle()
         assert len(phone.find(marker='privacy').elements) == 1, phase
+
+
+async def test_a_card_waiting_for_review_reaches_only_its_author(create_user, event) -> None:
+    room = event.rooms[0]
+    author, other = create_user(), create_user()
+    await author.open(f'/r/{room.code}')
+    await other.open(f'/r/{room.code}')
+    facilitate(room, rooms.set_review, True)
+    facilitate(room, rooms.set_phase, 'issues')
+    await settle()
+    author.find(marker='issue-input').type('Waiting for review')
+    author.find('Add issue').click()
+    await settle()
+    await author.should_see('Waiting for review')
+    await other.should_see('0 issues in the room so far')
+    facilitate(room, cards.approve, list(card_ids(room).values()))
+    await settle()
+    await other.should_see('1 issue in the room so far')
