@@ -201,8 +201,10 @@ class Board:
         self.show_presence(entry.presence_of(view.id))
 
     def make_card(self, card: CardView) -> ui.label:
-        label = ui.label(card.text).classes('board-card').props('dir=auto').mark('board-card')
-        label.on('click', lambda c=card.id: self.toggle(c))
+        # a button to assistive technology and the keyboard (Tab, then Enter or Space selects it)
+        label = ui.label(card.text).classes('board-card').props('dir=auto role=button tabindex=0').mark('board-card')
+        for event in ('click', 'keydown.enter', 'keydown.space.prevent'):
+            label.on(event, lambda c=card.id: self.toggle(c))
         self.decorate(label, card)
         return label
 
@@ -215,9 +217,10 @@ class Board:
 
     def make_theme(self, theme: ThemeView) -> tuple[ui.element, ui.label]:
         with ui.column().classes('board-theme') as box:
-            name = ui.label(theme.name).classes('board-theme-name').props('role=heading aria-level=2 dir=auto') \
-                .mark('theme-title')
-            name.on('click', lambda th=theme.id: self.toggle_theme(th))
+            name = ui.label(theme.name).classes('board-theme-name') \
+                .props('role=heading aria-level=2 dir=auto tabindex=0').mark('theme-title')
+            for event in ('click', 'keydown.enter', 'keydown.space.prevent'):
+                name.on(event, lambda th=theme.id: self.toggle_theme(th))
         return box, name
 
     def theme_title(self, theme: ThemeView) -> str:

@@ -44,3 +44,22 @@ async def test_a_phase_change_closes_the_tray_and_resets_the_timer(create_user, 
     assert tray.value is False
     timer = board.find(marker='board-timer').elements.pop()
     assert timer.text == '10:00' and timer.props['data-timer'] == 'stop:600'  # Vote's 10 minutes, stopped
+
+
+async def test_board_cards_and_theme_names_answer_the_keyboard(create_user, event) -> None:
+    room = event.rooms[0]
+    board, phone = create_user(), create_user()
+    await phone.open(f'/r/{room.code}')
+    await board.open(f'/board/{room.code}?key={room.key}')
+    facilitate(room, rooms.set_phase, 'issues')
+    await settle()
+    phone.find(marker='issue-input').type('Reached by keyboard')
+    phone.find('Add issue').click()
+    await settle()
+    card = board.find(marker='board-card').elements.pop()
+    assert card.props['role'] == 'button' and card.props['tabindex'] == '0'
+    board.find(marker='board-card').trigger('keydown.enter')
+    await board.should_see('1 card selected')
+    assert card.props['aria-pressed'] == 'true'
+    board.find(marker='board-card').trigger('keydown.space.prevent')
+    await board.should_see('0 cards selected')
