@@ -65,12 +65,16 @@ def limits() -> Limits:
     return _limits
 
 
-def throttle(name: str, *identity: object) -> Outcome | None:
-    """A refusal if ``identity`` went over the limit ``name``, else ``None`` (and the try counts)."""
-    wait = _limits.rates.hit(name, *identity)
-    if wait is None:
-        return None
-    return Outcome.refused(TOO_FAST, retry=True, seconds=round(wait))
+def throttle(*limits_and_identities: tuple[str, object]) -> Outcome | None:
+    """A refusal if any ``(limit name, identity)`` is over its limit, else ``None``. The try counts
+    against every limit only when all allow it: a refused try uses up none of them."""
+    rates = _limits.rates
+    waits = [w for name, who in limits_and_identities if (w := rates.check(name, who)) is not None]
+    if waits:
+        return Outcome.refused(TOO_FAST, retry=True, seconds=round(max(waits)))
+    for name, who in limits_and_identities:
+        rates.hit(name, who)
+    return None
 
 
 def _split(result: object) -> tuple[object, list[Change]]:
@@ -85,9 +89,9 @@ def _split(result: object) -> tuple[object, list[Change]]:
 def perform(actor: Actor, action: Callable[..., Any], /, *, address: str | None = None, **kwargs: Any) -> Outcome:
     """Do ``action(session, actor, **kwargs)`` for ``actor`` (coming from network ``address``)."""
     if actor.role is Role.PARTICIPANT:
-        refusal = (throttle('actions_per_participant', actor.participant_id)
-                   or (address and throttle('actions_per_address', address)))
-        if refusal:
+        limits_hit = [('actions_per_participant', actor.participant_id)] + ([('actions_per_address', address)]
+                                                                          if address else [])
+        if refusal := throttle(*limits_hit):
             return refusal
     try:
         with db.session() as session:

@@ -80,3 +80,12 @@ def test_one_address_is_limited_across_participants(seam, tmp_path, engine, room
             for p in (p1, p2, p1, p2)]
     assert done == [True, True, True, False]
     assert actions.perform(p1, rooms.choose_group, address='10.0.0.10', room_id=room.id, group='faith').done
+
+
+def test_a_refused_try_uses_up_no_limit(seam, tmp_path, engine, room, p1):
+    actions.configure(settings_with(tmp_path, engine, actions_per_participant='2 per minute',
+                                    actions_per_address='1 per minute'))
+    def choose(address: str) -> bool:
+        return actions.perform(p1, rooms.choose_group, address=address, room_id=room.id, group='youth').done
+    assert [choose('10.0.0.1'), choose('10.0.0.1'), choose('10.0.0.2'), choose('10.0.0.3')] == \
+        [True, False, True, False]  # the refused second try did not count against the participant
