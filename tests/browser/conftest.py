@@ -170,3 +170,17 @@ def shoot() -> Callable[..., Path]:
             shutil.copyfile(ARTIFACTS / name, SCREENSHOTS / name)
         return ARTIFACTS / name
     return save
+
+
+# ---------- helpers the browser tests share ----------
+
+def heading(page, text: str):
+    return page.get_by_role('heading', name=text, exact=True)
+
+
+def add_issue(phone, text: str) -> None:
+    """Type an issue on a phone and add it; the box empties once the server has it."""
+    from playwright.sync_api import expect
+    phone.locator('textarea').fill(text)
+    phone.get_by_role('button', name='Add issue').click()
+    expect(phone.locator('textarea')).to_have_value('')

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from .conftest import ARTIFACTS, CHROMIUM, PHONE, PROJECT_ROOT, Pages, Server
+from .conftest import ARTIFACTS, CHROMIUM, PHONE, PROJECT_ROOT, Pages, Server, add_issue, heading
 
 AXE = PROJECT_ROOT / '.cache' / 'axe' / 'node_modules' / 'axe-core' / 'axe.min.js'
 
@@ -117,16 +117,6 @@ def notification_contrast(page) -> float:
     assert background.startswith('rgb(') or background.endswith(', 1)'), f'a see-through notification: {background}'
     lighter, darker = sorted((luminance(text), luminance(background)), reverse=True)
     return (lighter + 0.05) / (darker + 0.05)
-
-
-def heading(page, text: str):
-    return page.get_by_role('heading', name=text, exact=True)
-
-
-def add_issue(phone, text: str) -> None:
-    phone.locator('textarea').fill(text)
-    phone.get_by_role('button', name='Add issue').click()
-    expect(phone.locator('textarea')).to_have_value('')  # the server took it and cleared the box
 
 
 def vote_card(phone, text: str):

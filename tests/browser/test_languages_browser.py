@@ -18,7 +18,7 @@ import pytest
 
 from spcp.i18n import translator
 
-from .conftest import ARTIFACTS, CHROMIUM, PHONE, PROJECTOR, Pages, Server
+from .conftest import ARTIFACTS, CHROMIUM, PHONE, PROJECTOR, Pages, Server, heading
 
 pytestmark = [
     pytest.mark.browser,
@@ -75,10 +75,6 @@ def open_page(pages: Pages, url: str, locale: str, **context_options) -> Opened:
 
 def phone(pages: Pages, url: str, locale: str) -> Opened:
     return open_page(pages, url, locale, viewport=PHONE, is_mobile=True, has_touch=True)
-
-
-def heading(page, text: str):
-    return page.get_by_role('heading', name=text, exact=True)
 
 
 def add_issue(opened: Opened, locale: str) -> None:

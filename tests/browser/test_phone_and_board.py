@@ -12,7 +12,7 @@ import subprocess
 
 import pytest
 
-from .conftest import ARTIFACTS, CHROMIUM
+from .conftest import ARTIFACTS, CHROMIUM, add_issue, heading
 
 pytestmark = [
     pytest.mark.browser,
@@ -24,16 +24,6 @@ expect = pytest.importorskip('playwright.sync_api').expect
 LIVE_S = 2_000  # ms: a change on one screen must reach the others within this
 XSS = '<img src=x onerror=alert(1)>'
 NO_TOASTS = '.q-notifications { display: none !important; }'  # "Added. Thank you." would cover the top
-
-
-def heading(page, text: str):
-    return page.get_by_role('heading', name=text, exact=True)
-
-
-def add_issue(phone, text: str) -> None:
-    phone.locator('textarea').fill(text)
-    phone.get_by_role('button', name='Add issue').click()
-    expect(phone.locator('textarea')).to_have_value('')  # the server took it and cleared the box
 
 
 def board_card(board, text: str):
