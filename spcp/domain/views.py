@@ -24,6 +24,7 @@ class CardView:
     paper: bool = False    # typed by the facilitator from a paper card (author_id is None)
     pending: bool = False  # waiting for the facilitator's review: seen only by the facilitator and its author
     paper_dots: int = 0    # the part of ``votes`` entered from paper (0 where ``votes`` is hidden)
+    merged: tuple[tuple[int, str], ...] = ()  # (id, wording) of the cards merged into it: kept visible, undoable
 
 
 @dataclass(frozen=True)
@@ -185,10 +186,11 @@ def card_total(session: Session, card_id: int) -> int:
 
 def card_view(session: Session, card: Card) -> CardView:
     votes = session.exec(select(func.count()).select_from(Vote).where(Vote.card_id == card.id)).one()
-    merged = session.exec(select(func.count()).select_from(Card).where(Card.merged_into_id == card.id)).one()
+    merged = tuple((i, text) for i, text in session.exec(select(Card.id, Card.text)
+                                                         .where(Card.merged_into_id == card.id).order_by(Card.id)))
     paper = card.paper_dots if card.merged_into_id is None else 0  # a merged-away card's moved with it
-    return CardView(card.id, card.text, card.theme_id, card.hidden, votes + paper, card.participant_id, merged,
-                    card.paper, card.pending, paper)
+    return CardView(card.id, card.text, card.theme_id, card.hidden, votes + paper, card.participant_id, len(merged),
+                    card.paper, card.pending, paper, merged)
 
 
 def theme_view(session: Session, theme: Theme) -> ThemeView:
@@ -224,15 +226,17 @@ def _cards_seen(session: Session, actor: Actor, room: Room, is_staff: bool) -> t
     sees the shown ones and their own waiting ones, and totals only once revealed."""
     totals = dict(session.exec(select(Vote.card_id, func.count()).where(Vote.room_id == room.id)
                                .group_by(Vote.card_id)).all())
-    merged = dict(session.exec(select(Card.merged_into_id, func.count())
-                               .where(Card.room_id == room.id, col(Card.merged_into_id).is_not(None))
-                               .group_by(Card.merged_into_id)).all())
+    merged: dict[int, list[tuple[int, str]]] = {}
+    for card_id, text, into in session.exec(select(Card.id, Card.text, Card.merged_into_id).where(
+            Card.room_id == room.id, col(Card.merged_into_id).is_not(None)).order_by(Card.id)).all():
+        merged.setdefault(into, []).append((card_id, text))
     show_totals = is_staff or room.votes_revealed
     rows = session.exec(select(Card).where(Card.room_id == room.id, col(Card.merged_into_id).is_(None))
                         .order_by(Card.id)).all()
     return tuple(
         CardView(c.id, c.text, c.theme_id, c.hidden, totals.get(c.id, 0) + c.paper_dots if show_totals else 0,
-                 c.participant_id, merged.get(c.id, 0), c.paper, c.pending, c.paper_dots if show_totals else 0)
+                 c.participant_id, len(merged.get(c.id, ())), c.paper, c.pending, c.paper_dots if show_totals else 0,
+                 tuple(merged.get(c.id, ())))
         for c in rows
         if is_staff or not c.hidden and (not c.pending or c.participant_id == actor.participant_id))
 

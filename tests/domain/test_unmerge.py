@@ -183,3 +183,15 @@ def test_unmerge_refuses_a_card_not_merged_or_not_here(session, voting_room, fac
     cards.unmerge(session, fac, room.id, a)
     assert said(pytest.raises(DomainError, cards.unmerge, session, fac, room.id, a).value) == \
         'This card was not merged into another one.'
+
+
+def test_a_merged_cards_wording_stays_with_the_kept_card_until_unmerged(session, voting_room, fac, p1, write, goto):
+    room = voting_room
+    a, b, c = _written(write, goto, fac, room, p1, 'Lights out', 'Dark streets', 'No lamps at night')
+    changes = cards.merge(session, fac, room.id, a, [c, b])
+    kept = views.snapshot(session, fac, room.id).card(a)
+    assert kept.merged == ((b, 'Dark streets'), (c, 'No lamps at night')) and kept.merged_count == 2
+    assert changes[2] == CardChanged(room.id, kept)  # the change carries the wordings, as the snapshot does
+    assert views.snapshot(session, p1, room.id).card(a).merged == kept.merged  # the room sees them too
+    cards.unmerge(session, fac, room.id, b)
+    assert views.snapshot(session, fac, room.id).card(a).merged == ((c, 'No lamps at night'),)
