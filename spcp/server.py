@@ -17,7 +17,7 @@ from spcp.settings import ASSETS_DIR, Settings
 # 60 cards, 0.33 MB in Issues; with 300 phones each dropping about once in 10 minutes, 120 s keeps
 # ~81 MB extra. Longer buys little: the outbox and drafts make a reload lose nothing.
 RECONNECT_TIMEOUT_S = 120
-ASSET_VERSION = '10'  # bump when assets/ change, so phones do not keep a stale copy
+ASSET_VERSION = '11'  # bump when assets/ change, so phones do not keep a stale copy
 
 
 def storage_secret(cfg: Settings) -> str:
@@ -43,8 +43,9 @@ def build() -> None:
     # our own files only (no CDN): the style sheet and the browser-side countdown
     ui.add_head_html(f'<link rel="stylesheet" href="/assets/spcp.css?v={ASSET_VERSION}">'
                      f'<script src="/assets/timer.js?v={ASSET_VERSION}" defer></script>'
-                     f'<script src="/assets/outbox.js?v={ASSET_VERSION}" defer></script>', shared=True)
-    from spcp.pages import board, home, organize, phone  # noqa: F401
+                     f'<script src="/assets/outbox.js?v={ASSET_VERSION}" defer></script>'
+                     f'<script src="/assets/fit.js?v={ASSET_VERSION}" defer></script>', shared=True)
+    from spcp.pages import board, home, organize, phone, remote  # noqa: F401
     from spcp.pages.widgets import error_page
     app.on_page_exception(error_page)
     from spcp import socket_guard

@@ -35,7 +35,7 @@ async def test_a_phase_change_closes_the_tray_and_resets_the_timer(create_user, 
     room = event.rooms[0]
     board = create_user()
     await board.open(f'/board/{room.code}?key={room.key}')
-    tray = board.find(ui.expansion).elements.pop()
+    tray = board.find(marker='hidden-cards').elements.pop()
     tray.set_value(True)
     facilitate(room, rooms.set_timer, 3)
     facilitate(room, rooms.start_timer)
