@@ -123,6 +123,11 @@ def facilitator_url(base: str, code: str, key: str) -> str:
     return f'{base.rstrip("/")}/board/{quote(code, safe="")}?key={quote(key, safe="")}'
 
 
+def remote_url(base: str, code: str, key: str) -> str:
+    """The facilitator's remote (the board's controls on a phone): the same key as the board."""
+    return f'{base.rstrip("/")}/remote/{quote(code, safe="")}?key={quote(key, safe="")}'
+
+
 def organizer_url(base: str, event_id: int, key: str) -> str:
     return f'{base.rstrip("/")}/organize/{int(event_id)}?key={quote(key, safe="")}'
 
@@ -137,7 +142,8 @@ def describe_event(session: Session, event: Event, base: str) -> dict:
                    'code': room.join_code,
                    'code_display': format_code(room.join_code),
                    'join_url': join_url(base, room.join_code),
-                   'facilitator_url': facilitator_url(base, room.join_code, room.facilitator_key)}
+                   'facilitator_url': facilitator_url(base, room.join_code, room.facilitator_key),
+                   'remote_url': remote_url(base, room.join_code, room.facilitator_key)}
                   for room in rooms_of(session, event.id)],
     }
 
@@ -149,11 +155,12 @@ def format_event(info: dict, *, with_keys: bool = True) -> str:
         lines.append(f'  Organizer: {info["organizer_url"]}')
     for room in info['rooms']:
         lines += [f'  {room["name"]} (code {room["code_display"]})',
-                  f'    Join:  {room["join_url"]}']
+                  f'    Join:   {room["join_url"]}']
         if with_keys:
-            lines.append(f'    Board: {room["facilitator_url"]}')
+            lines += [f'    Board:  {room["facilitator_url"]}', f'    Remote: {room["remote_url"]}']
     if with_keys:
-        lines.append('  Organizer and Board links carry secret keys: give them only to the organizer and facilitators.')
+        lines.append('  Organizer, Board and Remote links carry secret keys: give them only to the organizer and '
+                     'facilitators.')
     return '\n'.join(lines)
 
 
