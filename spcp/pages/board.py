@@ -122,7 +122,8 @@ class Board:
                 with ui.column().classes('facilitator-only board-tools') as self.tools_area:
                     self.build_status()
                     self.controls = PhaseControls(self.desk, view)
-                    with ui.expansion(tr('Hidden cards')).classes('hidden-tray w-full').mark('hidden-cards') as self.tray_box:
+                    self.tray_box = ui.expansion(tr('Hidden cards')).classes('hidden-tray w-full').mark('hidden-cards')
+                    with self.tray_box:
                         self.tray = ui.element('div').classes('tray')
         with self.room_area:
             self.cards = BoardCards(tr, view, self.tray, on_select=self.selection_changed)

@@ -28,6 +28,7 @@ class BoardCards:
         self.selected: list[int] = []
         self.selected_theme: int | None = None
         self.hidden: dict[int, ui.label] = {}
+        self.theme_marks: dict[int, tuple[ui.label, ui.label]] = {}  # theme id -> its rank and dots labels
         self.tray = tray
         with ui.element('div').classes('board-cards') as self.area:
             self.themes_area = ui.element('div').classes('themes')
@@ -41,6 +42,7 @@ class BoardCards:
         for card in view.cards:
             self.place(card)
         self.show_extras()
+        self.retitle()
 
     # ---------- how a card and a theme look ----------
 
@@ -63,18 +65,32 @@ class BoardCards:
 
     def make_theme(self, theme: ThemeView) -> tuple[ui.element, ui.label]:
         with ui.element('div').classes('board-theme') as box:
-            name = ui.label(theme.name).classes('board-theme-name room-text') \
-                .props('role=heading aria-level=2 dir=auto tabindex=0').mark('theme-title')
+            with ui.element('div').classes('board-theme-head').props('role=heading aria-level=2'):
+                rank = ui.label().classes('board-theme-rank')
+                # the name in its own direction (an Arabic name on an English board), rank and dots in the board's
+                name = ui.label(theme.name).classes('board-theme-name room-text') \
+                    .props('dir=auto role=button tabindex=0').mark('theme-title')
+                dots = ui.label().classes('board-theme-dots')
             for event in KEYS:
                 name.on(event, lambda th=theme.id: self.toggle_theme(th))
+        self.theme_marks[theme.id] = (rank, dots)
         return box, name
 
-    def theme_title(self, theme: ThemeView) -> str:
-        rank = f'#{theme.rank} ' if theme.rank else ''
-        if not self.revealed:
-            return rank + theme.name
-        dots = sum(self.views[c].votes for c, placed in self.themed.placed.items() if placed == theme.id)
-        return f'{rank}{theme.name} — {self.tr.plural("{n} dot", "{n} dots", dots)}'
+    @staticmethod
+    def theme_title(theme: ThemeView) -> str:
+        return theme.name  # rank and dots are beside it (data-rank, data-dots): an Arabic name keeps its order
+
+    def retitle(self) -> None:
+        """Each theme's rank and, once revealed, the dots on its cards."""
+        dots: dict[int, int] = {}
+        for card_id, theme_id in self.themed.placed.items():
+            if theme_id is not None:
+                dots[theme_id] = dots.get(theme_id, 0) + self.views[card_id].votes
+        for theme_id, (rank, total) in self.theme_marks.items():
+            if theme_id in self.themed.themes:
+                place = self.themed.themes[theme_id].rank
+                rank.set_text(f'#{place}' if place else '')
+                total.set_text(self.tr.plural('{n} dot', '{n} dots', dots.get(theme_id, 0)) if self.revealed else '')
 
     # ---------- keeping up with the room ----------
 
@@ -116,7 +132,9 @@ class BoardCards:
             self.show_totals()
         else:
             return
-        self.show_extras()
+        if not isinstance(change, VotesChanged):
+            self.show_extras()
+            self.retitle()
         self.on_select()
 
     def update_total(self, card_id: int, total: int) -> None:
@@ -129,12 +147,12 @@ class BoardCards:
             label.props['data-votes'] = str(total)
             label.update()
             if self.themed.placed.get(card_id) is not None:
-                self.themed.retitle()
+                self.retitle()
 
     def show_totals(self) -> None:
         for card_id, label in self.themed.cards.items():
             self.decorate(label, self.views[card_id])
-        self.themed.retitle()
+        self.retitle()
         if self.revealed:
             self.sort_by_votes()
 

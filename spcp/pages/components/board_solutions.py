@@ -20,9 +20,9 @@ class BoardSolutions:
             if not view.top_themes_ids:
                 ui.label(desk.tr('The facilitator has not made any themes yet.')).classes('board-note')
             for theme_id in view.top_themes_ids:
-                with ui.element('div').classes('board-theme') as box:
-                    ui.label(names.get(theme_id, '')).classes('board-theme-name room-text') \
-                        .props('role=heading aria-level=2 dir=auto')
+                with ui.element('div').classes('board-theme') as box, \
+                        ui.element('div').classes('board-theme-head').props('role=heading aria-level=2'):
+                    ui.label(names.get(theme_id, '')).classes('board-theme-name room-text').props('dir=auto')
                 self.boxes[theme_id] = box
         for solution in view.solutions:
             self.upsert(solution)

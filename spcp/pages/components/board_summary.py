@@ -27,9 +27,11 @@ class BoardSummary:
             with ui.element('div').classes('board-solutions'):
                 for place, theme_id in enumerate(view.top_themes_ids, start=1):
                     with ui.element('div').classes('board-theme'):
-                        dots = tr.plural('{n} dot', '{n} dots', theme_dots(view, theme_id))
-                        ui.label(f'#{place} {names.get(theme_id, "")} — {dots}') \
-                            .classes('board-theme-name room-text').props('role=heading aria-level=2 dir=auto')
+                        with ui.element('div').classes('board-theme-head').props('role=heading aria-level=2'):
+                            ui.label(f'#{place}').classes('board-theme-rank')
+                            ui.label(names.get(theme_id, '')).classes('board-theme-name room-text').props('dir=auto')
+                            ui.label(tr.plural('{n} dot', '{n} dots', theme_dots(view, theme_id))) \
+                                .classes('board-theme-dots')
                         for solution in ranked_solutions(view, theme_id):
                             item = ui.label(solution.text).classes('board-solution room-text').props('dir=auto')
                             item.props['data-count'] = tr('✓ {n}', n=solution.endorsements)
