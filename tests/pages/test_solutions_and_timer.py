@@ -119,10 +119,12 @@ async def test_ranking_reorders_theme_boxes_on_the_board(create_user, event) -> 
     alice.find('Rude answers').click()
     bob.find('Rude answers').click()
     await board.open(f'/board/{room.code}?key={room.key}')
-    area = board.find(marker='theme-title').elements.pop().parent_slot.parent.parent_slot.parent
+    head = board.find(marker='theme-title').elements.pop().parent_slot.parent
+    area = head.parent_slot.parent.parent_slot.parent
 
-    def shown() -> list[str]:  # theme titles in page order
-        return [box.default_slot.children[0].text for box in area.default_slot.children]
+    def shown() -> list[str]:  # theme heads (rank, name) in page order
+        heads = [box.default_slot.children[0] for box in area.default_slot.children]
+        return [' '.join(part.text for part in h.default_slot.children[:2] if part.text) for h in heads]
 
     assert shown() == ['Presence', 'Respect']  # creation order
     facilitate(room, themes.rank)
