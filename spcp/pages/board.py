@@ -46,6 +46,8 @@ from .components.board_solutions import BoardSolutions
 from .components.board_summary import BoardSummary
 from .components.desk import Desk, Tool
 from .components.grouping_tools import GroupingTools
+from .components.paper_tools import PaperTools
+from .components.review_queue import ReviewQueue
 from .language import reader
 from .widgets import frame, labelled, proof_of, qr_data_url, refusal_page, remember_proof, show_timer, timer_label
 
@@ -129,13 +131,15 @@ class Board:
             self.cards = BoardCards(tr, view, self.tray, on_select=self.selection_changed)
             self.phase_area = ui.element('div').classes('board-phase-area')
         with self.tools_area:
+            self.review = ReviewQueue(self.desk, view)
             self.grouping = GroupingTools(self.desk, self.cards, view)
+            self.paper = PaperTools(self.desk, view)
             self.settings = RoomSettings(self.desk, view, on_rotate=self.confirm_rotate)
         # outside the tools, so it can also bring them back; a labelled button, no tooltip (it would stay on screen)
         labelled(ui.button(tr('Present'), icon='slideshow', on_click=lambda: self.root.classes(toggle='present'))
                  .classes('present-toggle').props('unelevated no-caps color=dark'),
                  aria_label=tr('Present: hide or show the controls')).mark('present')
-        self.tools: list[Tool] = [self.controls, self.grouping, self.settings]
+        self.tools: list[Tool] = [self.controls, self.review, self.grouping, self.paper, self.settings]
         self.show_people()
         self.show_presence(entry.presence_of(view.id))
         self.show_phase()

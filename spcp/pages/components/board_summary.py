@@ -43,6 +43,6 @@ class BoardSummary:
                  tr.plural('{n} solution', '{n} solutions', shown_solutions),
                  tr.plural('{n} person took part', '{n} people took part', view.participants + view.paper_participants)]
         if view.paper_cards:
-            parts.append(tr.plural('{n} of {total} card from paper', '{n} of {total} cards from paper',
-                                   view.paper_cards, total=view.counted_cards))
+            parts.append(tr.plural('{paper} of {n} card from paper', '{paper} of {n} cards from paper',
+                                   view.counted_cards, paper=view.paper_cards))
         return ' · '.join(parts)
