@@ -1,0 +1,130 @@
+"""The phone's Issues phase: write an issue, see how many the room has, change or withdraw one's own."""
+from __future__ import annotations
+
+import uuid
+
+from nicegui import ui
+
+from ...domain import cards
+from ...domain.changes import CardChanged, CardRemoved, Change
+from ...domain.views import CardView
+from ..outbox import outbox_js
+from ..widgets import action_key, labelled, tell
+from .phone_seat import PhoneSeat
+from .phone_welcome import group_choice
+
+
+class IssuesPhase:
+    """The issue entry, the room's count and the participant's own cards, each kept up to date by itself."""
+
+    def __init__(self, seat: PhoneSeat) -> None:
+        self.seat, tr = seat, seat.tr
+        # no maxlength: a pasted text is never cut silently; a text over the limit is refused with its count
+        self.issue_input = ui.textarea(label=tr('Your issue'), placeholder=tr('Write one issue, in your own words')) \
+            .props('outlined autogrow counter data-draft=issue').classes('w-full').mark('issue-input')
+        seat.drafts.restore('issue', self.issue_input)
+        ui.button(tr('Add issue'), icon='send').classes('big-btn w-full') \
+            .on('click', lambda e: self.submit(action_key(e.args)), js_handler=outbox_js(kind='submit', field='issue'))
+        self.room_count = ui.label().classes('phone-meta')
+        self.room_cards = {c.id for c in seat.view.cards}
+        self.show_count()
+        ui.label(tr('Your issues')).classes('phone-heading')
+        self.mine = OwnCards(seat, ui.column().classes('w-full gap-2'))
+        for card in seat.view.cards:
+            self.mine.show(card)
+        if seat.view.me.group is None:
+            with ui.expansion(tr('Say which group you come from (optional)')).classes('w-full'):
+                group_choice(seat)
+
+    def show_count(self) -> None:
+        n = len(self.room_cards)
+        self.room_count.set_text(self.seat.tr.plural('{n} issue in the room so far',
+                                                     '{n} issues in the room so far', n))
+
+    def submit(self, key: str) -> None:
+        """The click for NiceGUI's simulated users; a browser sends the tap through the outbox instead."""
+        submitted = self.seat.act(cards.submit, text=self.issue_input.value or '', key=key)
+        if tell(self.seat.tr, submitted, done=self.seat.tr('Added. Thank you.')):
+            self.issue_input.value = ''
+
+    def apply(self, change: Change) -> None:
+        if isinstance(change, CardRemoved):
+            self.room_cards.discard(change.card_id)
+            self.mine.remove(change.card_id)
+        elif isinstance(change, CardChanged):
+            (self.room_cards.discard if change.card.hidden else self.room_cards.add)(change.card.id)
+            self.mine.show(change.card)
+        else:
+            return
+        self.show_count()
+
+
+class OwnCards:
+    """The participant's own cards as the room sees them (hidden ones leave), with Change and Withdraw."""
+
+    def __init__(self, seat: PhoneSeat, area: ui.column) -> None:
+        self.seat, self.area = seat, area
+        self.items: dict[int, tuple[ui.column, ui.label]] = {}  # card id -> (its box, its text)
+
+    def show(self, card: CardView) -> None:
+        if not self.seat.mine(card.author_id):
+            return
+        item = self.items.get(card.id)
+        if card.hidden and item is not None:
+            self.remove(card.id)
+        elif not card.hidden and item is None:
+            with self.area:
+                self.items[card.id] = self.item(card)
+        elif item is not None:
+            item[1].set_text(card.text)
+
+    def remove(self, card_id: int) -> None:
+        if card_id in self.items:
+            self.items.pop(card_id)[0].delete()
+
+    def item(self, card: CardView) -> tuple[ui.column, ui.label]:
+        tr = self.seat.tr
+        with ui.column().classes('mine') as item:
+            text = ui.label(card.text).classes('w-full').props('dir=auto')
+            with ui.row().classes('gap-2'):
+                ui.button(tr('Change'), icon='edit', on_click=lambda c=card.id: self.change(c)) \
+                    .props('flat dense no-caps').mark('change-mine')
+                ui.button(tr('Withdraw'), icon='delete', on_click=lambda c=card.id: self.withdraw(c)) \
+                    .props('flat dense no-caps color=negative').mark('withdraw-mine')
+        return item, text
+
+    def change(self, card_id: int) -> None:
+        """A dialog to rewrite one's own card, starting from its text as the room sees it now."""
+        item = self.items.get(card_id)
+        if item is None:
+            return
+        tr, act = self.seat.tr, self.seat.act
+        with ui.dialog() as dialog, ui.card().classes('privacy-card'):
+            box = ui.textarea(tr('Your issue'), value=item[1].text).props('outlined autogrow counter') \
+                .classes('w-full').mark('change-text')
+            labelled(dialog, aria_label=tr('Your issue'))  # a dialog needs a name for screen readers
+
+            def save() -> None:
+                if tell(tr, act(cards.edit_own, card_id=card_id, text=box.value or '', key=uuid.uuid4().hex),
+                        done=tr('Saved.')):
+                    dialog.close()
+            with ui.row():
+                ui.button(tr('Save'), on_click=save).props('unelevated').mark('save-change')
+                ui.button(tr('Cancel'), on_click=dialog.close).props('flat')
+        dialog.open()
+
+    def withdraw(self, card_id: int) -> None:
+        """Ask first: a withdrawn card leaves every screen of the room."""
+        tr, act = self.seat.tr, self.seat.act
+        with ui.dialog() as dialog, ui.card().classes('privacy-card'):
+            question = ui.label(tr('Withdraw this issue? The room will no longer see it.'))
+            dialog.props['aria-labelledby'] = question.html_id  # the dialog is named by its question
+
+            def withdraw() -> None:
+                dialog.close()
+                tell(tr, act(cards.withdraw_own, card_id=card_id, key=uuid.uuid4().hex), done=tr('Withdrawn.'))
+            with ui.row():
+                ui.button(tr('Withdraw'), on_click=withdraw).props('unelevated color=negative') \
+                    .mark('confirm-withdraw')
+                ui.button(tr('Cancel'), on_click=dialog.close).props('flat')
+        dialog.open()
