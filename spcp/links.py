@@ -115,6 +115,15 @@ def base_url(cfg: Settings) -> str:
     return f'{scheme}://{address}:{cfg.port}'
 
 
+def public_base(request_base: str, cfg: Settings) -> str:
+    """Where phones reach this laptop: the address the facilitator's browser used (``request_base``),
+    unless that was localhost, which a phone cannot reach; then the remembered or LAN address."""
+    host = urlsplit(request_base).hostname or ''
+    if host not in ('localhost', '127.0.0.1', '::1', 'test', ''):
+        return request_base.rstrip('/')
+    return base_url(cfg)
+
+
 def join_url(base: str, code: str) -> str:
     return f'{base.rstrip("/")}/r/{quote(code, safe="")}'
 

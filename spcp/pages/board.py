@@ -13,7 +13,7 @@ never going under 24 px text; a card's whole text is in the focus view.
 """
 from __future__ import annotations
 
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 from nicegui import app, ui
 from starlette.requests import Request
@@ -40,6 +40,7 @@ from ..domain.errors import DomainError, msgid
 from ..domain.events import format_code
 from ..domain.views import RoomView, snapshot
 from ..i18n import Translator
+from ..links import join_url, public_base
 from .components.board_cards import BoardCards
 from .components.board_controls import PhaseControls, RoomSettings
 from .components.board_solutions import BoardSolutions
@@ -52,15 +53,6 @@ from .language import reader
 from .widgets import frame, labelled, proof_of, qr_data_url, refusal_page, remember_proof, show_timer, timer_label
 
 SIGNED_OUT = msgid('Sign in with your facilitator link. Ask the organizer if you do not have it.')
-
-
-def public_base(request: Request) -> str:
-    """Where phones reach this laptop: the address the facilitator used, unless that was localhost."""
-    host = urlsplit(str(request.base_url)).hostname or ''
-    if host not in ('localhost', '127.0.0.1', '::1', 'test', ''):
-        return str(request.base_url).rstrip('/')
-    from ..links import base_url
-    return base_url(settings.load())
 
 
 def sign_in(kind: str, ident: object, outcome: Outcome, clean_path: str) -> RedirectResponse:
@@ -95,7 +87,8 @@ def board_page(code: str, request: Request, key: str = '') -> RedirectResponse |
         refusal_page(tr, tr('Cannot open this board'), signed_out(found))
         return None
     actor = found.value
-    Board(tr, actor, read(actor, snapshot, room_id=actor.room_id), f'{public_base(request)}/r/{clean}')
+    base = public_base(str(request.base_url), settings.load())
+    Board(tr, actor, read(actor, snapshot, room_id=actor.room_id), join_url(base, clean))
     return None
 
 

@@ -11,13 +11,14 @@ from nicegui import app, ui
 from starlette.requests import Request
 from starlette.responses import RedirectResponse
 
-from .. import entry
+from .. import entry, settings
 from ..actions import Outcome, read
 from ..domain.errors import msgid
 from ..domain.events import format_code
 from ..domain.views import EventOverview, event_overview
 from ..i18n import Translator
-from .board import public_base, sign_in, signed_out
+from ..links import public_base
+from .board import sign_in, signed_out
 from .language import language_switch, reader
 from .widgets import client_address, frame, proof_of, refusal_page, remember_proof, tell
 
@@ -37,7 +38,8 @@ def organize_page(event_id: int, request: Request, key: str = '') -> RedirectRes
     if not found.done:
         refusal_page(tr, tr('Cannot open the organizer page'), signed_out(found, SIGNED_OUT))
         return None
-    show_overview(tr, read(found.value, event_overview, event_id=event_id), public_base(request))
+    base = public_base(str(request.base_url), settings.load())
+    show_overview(tr, read(found.value, event_overview, event_id=event_id), base)
     return None
 
 
