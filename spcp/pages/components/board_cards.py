@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from nicegui import ui
+from nicegui.elements.mixins.text_element import TextElement
 
 from ...domain.changes import CardChanged, CardRemoved, Change, RevealChanged, ThemeChanged, ThemeRemoved, VotesChanged
 from ...domain.views import CardView, RoomView, ThemeView
@@ -62,6 +63,18 @@ class BoardCards:
         label.props['aria-pressed'] = 'true' if card.id in self.selected else 'false'
         label.props['title'] = '\n'.join([card.text, *(text for _, text in card.merged)])
         label.update()
+        self.show_merged(label, card)
+
+    @staticmethod
+    def show_merged(label: ui.label, card: CardView) -> None:
+        """The wording of the cards merged into this one stays on it, after its own (as far as its lines go)."""
+        if getattr(label, 'merged_shown', ()) == card.merged:
+            return
+        label.clear()
+        with label:
+            for _, text in card.merged:
+                TextElement(tag='span', text=text).classes('board-card-merged').props('dir=auto')
+        label.merged_shown = card.merged
 
     def make_theme(self, theme: ThemeView) -> tuple[ui.element, ui.label]:
         with ui.element('div').classes('board-theme') as box:
