@@ -141,3 +141,6 @@ async def test_after_the_reveal_the_most_dotted_issues_come_first(create_user, e
     await settle()
     assert room_order(board) == ['Two dots', 'One dot', 'No dot']
     assert [e.props['data-votes'] for e in found(board, 'board-card')] == ['1', '0', '2']  # by id: totals shown
+    later = create_user()  # a board opened after the reveal (a reload) shows the same order
+    await open_board(later, room)
+    assert room_order(later) == ['Two dots', 'One dot', 'No dot']

@@ -44,6 +44,8 @@ class BoardCards:
             self.place(card)
         self.show_extras()
         self.retitle()
+        if self.revealed:
+            self.sort_by_votes()
 
     # ---------- how a card and a theme look ----------
 
