@@ -84,10 +84,11 @@ async def settle() -> None:
 
 
 async def write(phone, *texts: str) -> None:
-    """A phone writes issues, one after the other."""
+    """A phone writes issues, one after the other (and lets the room's pages take them in)."""
     for text in texts:
         phone.find(marker='issue-input').type(text)
         phone.find('Add issue').click()
+    await settle()
 
 
 def card_ids(room: RoomInfo) -> dict[str, int]:

@@ -132,6 +132,7 @@ async def test_after_the_reveal_the_most_dotted_issues_come_first(create_user, e
     await settle()
     await write(alice, 'One dot', 'No dot', 'Two dots')
     facilitate(room, rooms.set_phase, 'vote')
+    await settle()
     for person, card in ((alice, 'Two dots'), (bob, 'Two dots'), (bob, 'One dot')):
         person.find(card).click()
     await settle()
