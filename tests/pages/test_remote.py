@@ -1,5 +1,6 @@
-"""The facilitator's remote (/remote/CODE) drives a board: phase, paper cards and dots, the review
-queue, hiding a card; it signs in as the board does and refuses without a stack trace."""
+"""The facilitator's remote (/remote/CODE) drives a board: phase (the board's own controls, large),
+paper cards and dots, the review queue, hiding a card or a solution; it signs in as the board does and
+refuses without a stack trace."""
 from __future__ import annotations
 
 import pytest
@@ -8,7 +9,7 @@ from nicegui.testing import User
 from sqlmodel import select
 
 from spcp import db, live
-from spcp.domain import cards, rooms, themes
+from spcp.domain import cards, rooms, solutions, themes
 from spcp.domain.models import Card, Room, Solution
 
 from .conftest import card_ids, facilitate, settle, write
@@ -53,15 +54,43 @@ async def test_next_phase_on_the_remote_moves_the_board(create_user, event) -> N
     await board.open(f'/board/{room.code}?key={room.key}')
     await open_remote(remote, room)
     assert texts(remote, 'remote-phase-title') == ['Welcome']
-    remote.find(marker='remote-next').click()
+    remote.find(marker='next-phase').click()
     await settle()
     assert phase_of(room.id) == 'issues'
     await board.should_see('Name the issues')
     assert texts(remote, 'remote-phase-title') == ['Name the issues']
-    remote.find(marker='remote-back').click()
+    remote.find(marker='phase-back').click()
     await settle()
     assert phase_of(room.id) == 'welcome'
     assert texts(remote, 'remote-phase-title') == ['Welcome']
+
+
+async def test_the_remote_uses_the_board_controls_in_their_phone_layout(user: User, event) -> None:
+    room = event.rooms[0]
+    await open_remote(user, room)
+    words = [e.text for e in found(user, 'phase-controls')[0].descendants() if isinstance(e, ui.button)]
+    assert words == ['Back', 'Next phase', 'Set minutes', 'Start timer', 'Pause timer']
+    assert all('big-btn' in button.classes for marker in ('phase-back', 'next-phase', 'start-timer', 'pause-timer')
+               for button in found(user, marker))
+    assert found(user, 'phase-select')[0].props['aria-label'] == 'Phase: Welcome'
+
+
+async def test_next_stops_at_the_last_phase_and_the_minutes_follow_the_phase(user: User, event) -> None:
+    room = event.rooms[0]
+    await open_remote(user, room)
+    minutes, next_button = found(user, 'timer-minutes')[0], found(user, 'next-phase')[0]
+    minutes.set_value(7)
+    facilitate(room, rooms.set_timer, 3)  # not a phase change: the minutes typed stay
+    await settle()
+    assert minutes.value == 7
+    facilitate(room, rooms.set_phase, 'vote')
+    await settle()
+    assert minutes.value == 10 and next_button.enabled  # Vote's 10 minutes
+    assert found(user, 'phase-select')[0].props['aria-label'] == 'Phase: Vote'
+    facilitate(room, rooms.set_phase, 'wrapup')
+    await settle()
+    assert not next_button.enabled
+    assert found(user, 'show-votes') == []  # the votes are shown in Vote and Themes only
 
 
 async def test_paper_tools_show_only_in_their_phase(user: User, event) -> None:
@@ -204,6 +233,42 @@ async def test_tapping_a_card_hides_it_from_the_room_and_again_shows_it(create_u
     remote.find(marker='remote-card').click()
     await settle()
     assert board_cards(board) == ['Off topic']
+
+
+async def test_tapping_a_solution_hides_it_from_the_room_and_again_shows_it(create_user, event) -> None:
+    room = event.rooms[0]
+    board, remote = create_user(), create_user()
+    facilitate(room, rooms.set_paper_participants, 1)
+    card, _ = facilitate(room, cards.submit_paper, 'No bus at night')
+    theme_id, _ = facilitate(room, themes.group, [card.id], 'Transport')
+    await board.open(f'/board/{room.code}?key={room.key}')
+    await open_remote(remote, room)
+    assert found(remote, 'remote-solutions') == []  # only in Solutions
+    facilitate(room, rooms.set_phase, 'solutions')
+    await settle()
+    assert texts(remote, 'remote-solution') == []
+    for text in ('A night shuttle', 'Off topic'):
+        facilitate(room, solutions.propose_paper, theme_id, text)
+    await settle()
+    assert texts(remote, 'remote-solution') == ['A night shuttle', 'Off topic']  # live, as they come
+    remote.find('Off topic').click()
+    await settle()
+    assert hidden_solutions(room, board, remote) == [{'A night shuttle': False, 'Off topic': True}] * 3
+    remote.find('Off topic').click()
+    await settle()
+    assert hidden_solutions(room, board, remote) == [{'A night shuttle': False, 'Off topic': False}] * 3
+    board.find('A night shuttle').click()  # hidden on the board: the remote follows
+    await settle()
+    assert hidden_solutions(room, board, remote) == [{'A night shuttle': True, 'Off topic': False}] * 3
+
+
+def hidden_solutions(room, board: User, remote: User) -> list[dict[str, bool]]:
+    """Which solutions are hidden: in the database, struck through on the board, marked on the remote."""
+    with db.session() as session:
+        stored = {s.text: s.hidden for s in session.exec(select(Solution).where(Solution.room_id == room.id))}
+    on_board = {e.text: 'is-hidden' in e.classes for e in found(board, 'board-solution')}
+    on_remote = {e.text: e.props.get('data-hidden') == 'true' for e in found(remote, 'remote-solution')}
+    return [stored, on_board, on_remote]
 
 
 async def test_a_browser_signed_in_to_the_board_opens_the_remote(user: User, event) -> None:
