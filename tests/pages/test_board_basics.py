@@ -9,18 +9,19 @@ from spcp.domain import rooms
 from .conftest import facilitate, settle
 
 
-async def test_next_phase_is_disabled_in_the_last_phase(create_user, event) -> None:
+async def test_next_phase_is_disabled_in_the_last_phase_and_back_in_the_first(create_user, event) -> None:
     room = event.rooms[0]
     board = create_user()
     await board.open(f'/board/{room.code}?key={room.key}')
     next_button = board.find(marker='next-phase').elements.pop()
-    assert next_button.enabled
+    back_button = board.find(marker='phase-back').elements.pop()
+    assert next_button.enabled and not back_button.enabled  # Welcome
     facilitate(room, rooms.set_phase, 'wrapup')
     await settle()
-    assert not next_button.enabled
+    assert not next_button.enabled and back_button.enabled
     facilitate(room, rooms.set_phase, 'solutions')
     await settle()
-    assert next_button.enabled
+    assert next_button.enabled and back_button.enabled
 
 
 async def test_present_is_a_labelled_button_without_a_tooltip(user, event) -> None:

@@ -48,7 +48,7 @@ class PhaseControls:
         if self.large:  # the list on its own line, then Back and Next side by side
             self.build_select(view)
         with ui.row().classes('w-full no-wrap' if self.large else 'tool-row no-wrap'):
-            self.button(self.tr('Back'), 'chevron_left', lambda: self.step(False)).mark('phase-back')
+            self.back = self.button(self.tr('Back'), 'chevron_left', lambda: self.step(False)).mark('phase-back')
             if not self.large:
                 self.build_select(view)
             self.next = self.button(self.tr('Next phase'), 'chevron_right', lambda: self.step(True),
@@ -87,6 +87,7 @@ class PhaseControls:
         self.select.set_value(view.phase)
         labelled(self.select, aria_label=self.tr('Phase: {phase}', phase=self.tr(view.current.title)))
         self.next.set_enabled(phases.next_phase(view.phase) is not None)  # none after the last
+        self.back.set_enabled(phases.previous_phase(view.phase) is not None)  # none before the first
         self.reveal.set_visibility(view.phase in REVEAL_PHASES)
         self.revealed = view.revealed
         self.reveal.set_value(view.revealed)
