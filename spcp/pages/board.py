@@ -13,6 +13,7 @@ never going under 24 px text; a card's whole text is in the focus view.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from urllib.parse import quote
 
 from nicegui import app, ui
@@ -75,20 +76,39 @@ def signed_out(outcome: Outcome, signed_out_msgid: str = SIGNED_OUT) -> Outcome:
     return outcome
 
 
-@ui.page('/board/{code}')
-def board_page(code: str, request: Request, key: str = '') -> RedirectResponse | None:
+@dataclass(frozen=True)
+class SignedIn:
+    tr: Translator
+    actor: Actor
+    code: str
+
+
+def open_as_facilitator(code: str, request: Request, key: str, *, path: str, title: str,
+                        refused: str) -> SignedIn | RedirectResponse | None:
+    """The board's and the remote's way in: a sign-in link (``?key=``) keeps its proof and goes on to
+    the clean ``/PATH/CODE``; a clean address opens for a browser signed in to the room (or to its
+    event), else shows why not (``None``). ``title`` and ``refused`` are message ids."""
     clean = normalize_code(code) or 'X'
     if key:
-        return sign_in('room', clean, entry.sign_in_board(code, key), f'/board/{quote(clean)}')
+        return sign_in('room', clean, entry.sign_in_board(code, key), f'/{path}/{quote(clean)}')
     tr = reader(request)
-    frame(tr, tr('SPCP Live board'))
+    frame(tr, tr(title))
     found = entry.board_actor(clean, proof_of('room', clean) or event_proof_for(clean))
     if not found.done:
-        refusal_page(tr, tr('Cannot open this board'), signed_out(found))
+        refusal_page(tr, tr(refused), signed_out(found))
         return None
-    actor = found.value
+    return SignedIn(tr, found.value, clean)
+
+
+@ui.page('/board/{code}')
+def board_page(code: str, request: Request, key: str = '') -> RedirectResponse | None:
+    opened = open_as_facilitator(code, request, key, path='board', title=msgid('SPCP Live board'),
+                                 refused=msgid('Cannot open this board'))
+    if not isinstance(opened, SignedIn):
+        return opened
     base = public_base(str(request.base_url), settings.load())
-    Board(tr, actor, read(actor, snapshot, room_id=actor.room_id), join_url(base, clean))
+    Board(opened.tr, opened.actor, read(opened.actor, snapshot, room_id=opened.actor.room_id),
+          join_url(base, opened.code))
     return None
 
 

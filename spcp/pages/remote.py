@@ -9,7 +9,6 @@ already signed in to that board, or an organizer of the event) and acts through 
 from __future__ import annotations
 
 from collections.abc import Callable
-from urllib.parse import quote
 
 from nicegui import app, ui
 from starlette.requests import Request
@@ -18,31 +17,25 @@ from starlette.responses import RedirectResponse
 from .. import entry, live
 from ..actions import Outcome
 from ..domain import cards, phases, solutions
-from ..domain.access import normalize_code
 from ..domain.changes import CardChanged, CardRemoved, Change, KeyRotated, PhaseChanged, SolutionChanged, TimerChanged
-from ..domain.errors import DomainError
+from ..domain.errors import DomainError, msgid
 from ..domain.views import CardView, RoomView
-from .board import SIGNED_OUT, event_proof_for, sign_in, signed_out
+from .board import SIGNED_OUT, SignedIn, open_as_facilitator
 from .components.board_controls import PhaseControls
 from .components.desk import Desk, Tool
 from .components.paper_tools import PaperTools
 from .components.review_queue import ReviewQueue
-from .language import language_switch, reader
-from .widgets import frame, proof_of, refusal_page, show_timer, timer_label
+from .language import language_switch
+from .widgets import refusal_page, show_timer, timer_label
 
 
 @ui.page('/remote/{code}')
 def remote_page(code: str, request: Request, key: str = '') -> RedirectResponse | None:
-    clean = normalize_code(code) or 'X'
-    if key:
-        return sign_in('room', clean, entry.sign_in_board(code, key), f'/remote/{quote(clean)}')
-    tr = reader(request)
-    frame(tr, tr('SPCP Live remote'))
-    found = entry.board_actor(clean, proof_of('room', clean) or event_proof_for(clean))
-    if not found.done:
-        refusal_page(tr, tr('Cannot open the remote'), signed_out(found))
-        return None
-    desk = Desk(tr, found.value, found.value.room_id)
+    opened = open_as_facilitator(code, request, key, path='remote', title=msgid('SPCP Live remote'),
+                                 refused=msgid('Cannot open the remote'))
+    if not isinstance(opened, SignedIn):
+        return opened
+    desk = Desk(opened.tr, opened.actor, opened.actor.room_id)
     Remote(desk, desk.view())
     return None
 
