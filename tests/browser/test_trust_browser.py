@@ -215,6 +215,7 @@ def test_a_changed_key_signs_out_the_other_board_at_once(browser, pages, server)
         expect(phase_label(board)).to_have_text('Welcome')
     second.evaluate('window.__not_reloaded = true')
 
+    first.get_by_text('Room settings').click()  # the key is among the room's settings
     first.get_by_role('button', name='Change the board key').click()
     first.get_by_role('button', name='Change the key').click()
     expect(second.get_by_text(SIGNED_OUT_TEXT, exact=True)).to_be_visible(timeout=LIVE_S)
