@@ -24,6 +24,7 @@ from nicegui.client import Client
 from nicegui.context import context
 from nicegui.slot import Slot
 
+from . import room_reads
 from .domain.changes import Change
 
 SLICE_S = 0.02  # at most this long handing a change to subscribers before the loop gets a turn
@@ -66,6 +67,7 @@ def publish(changes: Iterable[Change]) -> None:
     """Queue the changes for their rooms' subscribers; returns at once, before any subscriber runs."""
     touched: dict[int, Channel] = {}
     for change in changes:
+        room_reads.forget(change.room_id)  # the room's shared read is stale from now on
         channel = _channel(change.room_id)
         channel.queue.append(change)
         touched[change.room_id] = channel
@@ -120,5 +122,6 @@ def _unsubscribe(channel: Channel, subscriber: Subscriber) -> None:
 
 
 def reset() -> None:
-    """Forget every room's subscribers and queued changes (for tests, which start a fresh app each time)."""
+    """Forget every room's subscribers, queued changes and shared reads (for tests: a fresh app each time)."""
     _rooms.clear()
+    room_reads.reset()

@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from .access import Actor, Role, require_room
-from .errors import NotAllowed
+from .errors import NotAllowed, NotFound
 from .models import Card, Endorsement, Event, Participant, Room, Solution, Theme, Vote, as_utc
 
 
@@ -221,27 +221,29 @@ def dots_used(session: Session, participant_id: int) -> int:
                         ).one()
 
 
-def _cards_seen(session: Session, actor: Actor, room: Room, is_staff: bool) -> tuple[CardView, ...]:
-    """The room's live cards as this actor may see them: staff see all (hidden, waiting); a participant
-    sees the shown ones and their own waiting ones, and totals only once revealed."""
+@dataclass(frozen=True)
+class RoomState:
+    """Everything of a room that staff may see, read once; each reader's view is filtered from it
+    (``view_of``), so a phase change read by 300 phones costs one read and 300 small ones."""
+    base: RoomView              # staff's view without ``me``: every card (hidden, waiting), totals
+    revealed: bool
+
+
+def _all_cards(session: Session, room: Room) -> tuple[CardView, ...]:
     totals = dict(session.exec(select(Vote.card_id, func.count()).where(Vote.room_id == room.id)
                                .group_by(Vote.card_id)).all())
     merged: dict[int, list[tuple[int, str]]] = {}
     for card_id, text, into in session.exec(select(Card.id, Card.text, Card.merged_into_id).where(
             Card.room_id == room.id, col(Card.merged_into_id).is_not(None)).order_by(Card.id)).all():
         merged.setdefault(into, []).append((card_id, text))
-    show_totals = is_staff or room.votes_revealed
     rows = session.exec(select(Card).where(Card.room_id == room.id, col(Card.merged_into_id).is_(None))
                         .order_by(Card.id)).all()
-    return tuple(
-        CardView(c.id, c.text, c.theme_id, c.hidden, totals.get(c.id, 0) + c.paper_dots if show_totals else 0,
-                 c.participant_id, len(merged.get(c.id, ())), c.paper, c.pending, c.paper_dots if show_totals else 0,
-                 tuple(merged.get(c.id, ())))
-        for c in rows
-        if is_staff or not c.hidden and (not c.pending or c.participant_id == actor.participant_id))
+    return tuple(CardView(c.id, c.text, c.theme_id, c.hidden, totals.get(c.id, 0) + c.paper_dots, c.participant_id,
+                          len(merged.get(c.id, ())), c.paper, c.pending, c.paper_dots, tuple(merged.get(c.id, ())))
+                 for c in rows)
 
 
-def _solutions_seen(session: Session, room_id: int, is_staff: bool) -> tuple[SolutionView, ...]:
+def _all_solutions(session: Session, room_id: int) -> tuple[SolutionView, ...]:
     endorsements = dict(session.exec(select(Endorsement.solution_id, func.count())
                                      .join(Solution, Solution.id == Endorsement.solution_id)
                                      .where(Solution.room_id == room_id)
@@ -249,11 +251,10 @@ def _solutions_seen(session: Session, room_id: int, is_staff: bool) -> tuple[Sol
     return tuple(SolutionView(s.id, s.theme_id, s.text, s.hidden, endorsements.get(s.id, 0), s.participant_id,
                               s.paper)
                  for s in session.exec(select(Solution).where(Solution.room_id == room_id)
-                                       .order_by(Solution.id)).all()
-                 if is_staff or not s.hidden)
+                                       .order_by(Solution.id)).all())
 
 
-def _me(session: Session, actor: Actor, room: Room, visible: set[int]) -> MeView:
+def _me(session: Session, actor: Actor, room: RoomView, visible: set[int]) -> MeView:
     if actor.participant_id is None:
         return MeView()
     participant = session.get(Participant, actor.participant_id)
@@ -267,28 +268,57 @@ def _me(session: Session, actor: Actor, room: Room, visible: set[int]) -> MeView
                   {k: v for k, v in mine.items() if k in visible}, endorsed)
 
 
-def snapshot(session: Session, actor: Actor, room_id: int) -> RoomView:
-    """Everything the actor may see of the room, in one read (used on page load and reload)."""
-    room = require_room(session, actor, room_id)
+def room_state(session: Session, room_id: int) -> RoomState:
+    """The room as staff see it, without checking who asks (``view_of`` is given the reader)."""
+    room = session.get(Room, room_id)
+    if room is None:
+        raise NotFound('This room no longer exists.')
     event = session.get(Event, room.event_id)
-    is_staff = actor.role in (Role.FACILITATOR, Role.ORGANIZER)
-    cards = _cards_seen(session, actor, room, is_staff)
-    themes = tuple(ThemeView(t.id, t.name, t.rank, tuple(c.id for c in cards if c.theme_id == t.id))
-                   for t in session.exec(select(Theme).where(Theme.room_id == room_id).order_by(Theme.id)).all())
-    solutions = _solutions_seen(session, room_id, is_staff)
-    return RoomView(
+    base = RoomView(
         id=room.id, event_id=room.event_id, event_name=event.name, name=room.name, code=room.join_code,
         phase=room.phase, phases=phases_of(event), revealed=room.votes_revealed,
         participants=participant_count(session, room_id), expected_size=room.expected_size, timer=timer_view(room),
         dots_per_participant=room.dots_per_participant, max_dots_per_card=room.max_dots_per_card,
         max_card_length=room.max_card_length, top_themes=room.top_themes,
-        cards=cards, themes=themes, solutions=solutions, top_themes_ids=tuple(top_themes(session, room)),
-        me=_me(session, actor, room, {c.id for c in cards if not c.pending}),
-        paper_participants=room.paper_participants, paper_cards=paper_cards(session, room_id),
+        cards=_all_cards(session, room), themes=tuple(
+            ThemeView(t.id, t.name, t.rank, ()) for t in session.exec(
+                select(Theme).where(Theme.room_id == room_id).order_by(Theme.id)).all()),
+        solutions=_all_solutions(session, room_id), top_themes_ids=tuple(top_themes(session, room)),
+        me=MeView(), paper_participants=room.paper_participants, paper_cards=paper_cards(session, room_id),
+        paper_dots_left=paper_dots_left(session, room), review=room.review_cards,
+        pending_count=pending_count(session, room_id))
+    return RoomState(base, room.votes_revealed)
+
+
+def _seen_by(card: CardView, actor: Actor, is_staff: bool, show_totals: bool) -> CardView | None:
+    """The card as this reader sees it: staff all; a participant the shown ones and their own waiting
+    ones, with totals only once revealed."""
+    if not is_staff and (card.hidden or card.pending and card.author_id != actor.participant_id):
+        return None
+    return card if show_totals else replace(card, votes=0, paper_dots=0)
+
+
+def view_of(session: Session, state: RoomState, actor: Actor) -> RoomView:
+    """One reader's view of a room read once for all (``room_state``); checks the reader may see it."""
+    require_room(session, actor, state.base.id)
+    is_staff = actor.role in (Role.FACILITATOR, Role.ORGANIZER)
+    show_totals = is_staff or state.revealed
+    cards = tuple(c for c in (_seen_by(card, actor, is_staff, show_totals) for card in state.base.cards) if c)
+    solutions = state.base.solutions if is_staff else tuple(s for s in state.base.solutions if not s.hidden)
+    themes = tuple(replace(t, card_ids=tuple(c.id for c in cards if c.theme_id == t.id)) for t in state.base.themes)
+    return replace(
+        state.base, cards=cards, themes=themes, solutions=solutions,
+        me=_me(session, actor, state.base, {c.id for c in cards if not c.pending}),
         counted_cards=sum(not c.hidden and not c.pending for c in cards),
         paper_solutions=sum(s.paper and not s.hidden for s in solutions),
-        paper_dots_left=paper_dots_left(session, room) if is_staff or room.votes_revealed else 0,
-        review=room.review_cards, pending_count=pending_count(session, room_id) if is_staff else 0)
+        paper_dots_left=state.base.paper_dots_left if show_totals else 0,
+        pending_count=state.base.pending_count if is_staff else 0)
+
+
+def snapshot(session: Session, actor: Actor, room_id: int) -> RoomView:
+    """Everything the actor may see of the room, in one read (used on page load and reload)."""
+    require_room(session, actor, room_id)
+    return view_of(session, room_state(session, room_id), actor)
 
 
 @dataclass(frozen=True)

@@ -39,9 +39,10 @@ from ..domain.changes import (
 )
 from ..domain.errors import DomainError, msgid
 from ..domain.events import format_code
-from ..domain.views import RoomView, snapshot
+from ..domain.views import RoomView
 from ..i18n import Translator
 from ..links import join_url, public_base
+from ..room_reads import snapshot
 from .components.board_cards import BoardCards
 from .components.board_controls import PhaseControls, RoomSettings
 from .components.board_solutions import BoardSolutions

@@ -12,8 +12,9 @@ from .. import entry, live
 from ..actions import Outcome, perform, read
 from ..domain.access import Actor
 from ..domain.changes import CardChanged, Change, PhaseChanged, TimerChanged
-from ..domain.views import RoomView, snapshot
+from ..domain.views import RoomView
 from ..i18n import Translator
+from ..room_reads import snapshot
 from .components.phone_issues import IssuesPhase
 from .components.phone_seat import Drafts, PhonePhase, PhoneSeat
 from .components.phone_solutions import SolutionsPhase

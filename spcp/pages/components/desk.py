@@ -8,8 +8,9 @@ from typing import Any, Protocol
 
 from ...actions import Outcome, perform, read
 from ...domain.changes import Change
-from ...domain.views import RoomView, snapshot
+from ...domain.views import RoomView
 from ...i18n import Translator
+from ...room_reads import snapshot
 from ..widgets import tell
 
 
