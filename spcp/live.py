@@ -54,6 +54,7 @@ class Channel:
     subscribers: list[Subscriber] = field(default_factory=list)
     queue: deque[Change] = field(default_factory=deque)
     worker: asyncio.Task | None = None
+    after_burst: dict[Callable[[], object], None] = field(default_factory=dict)  # run once the queue is empty
 
 
 _rooms: dict[int, Channel] = {}
@@ -95,6 +96,7 @@ async def _drain(channel: Channel) -> None:
             if time.perf_counter() - slice_started > SLICE_S:
                 await asyncio.sleep(0)
                 slice_started = time.perf_counter()
+    _run_after_burst(channel)
 
 
 def _drain_now(channel: Channel) -> None:
@@ -102,6 +104,34 @@ def _drain_now(channel: Channel) -> None:
         change = channel.queue.popleft()
         for subscriber in list(channel.subscribers):
             subscriber.deliver(change)
+    _run_after_burst(channel)
+
+
+def _run_after_burst(channel: Channel) -> None:
+    callbacks, channel.after_burst = list(channel.after_burst), {}
+    for callback in callbacks:
+        try:
+            callback()
+        except Exception as error:  # noqa: BLE001 (as in Subscriber.deliver)
+            core.app.handle_exception(error)
+
+
+def backlog(room_id: int) -> bool:
+    """Whether more changes of the room wait to be handed out."""
+    channel = _rooms.get(room_id)
+    return bool(channel and channel.queue)
+
+
+def after_burst(room_id: int, callback: Callable[[], object]) -> None:
+    """Call ``callback`` once the room's waiting changes are all handed out (at once if none wait): a
+    page updates a counter once per burst instead of once per change. The same callback asked for
+    twice in a burst runs once."""
+    channel = _channel(room_id)
+    if channel.queue:
+        channel.after_burst[callback] = None
+    else:
+        channel.after_burst.pop(callback, None)  # asked for earlier in this burst: this is that one time
+        callback()
 
 
 def subscribe(room_id: int, handler: Callable[[Change], object]) -> None:

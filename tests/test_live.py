@@ -80,3 +80,25 @@ def test_without_an_event_loop_changes_are_delivered_at_once() -> None:
     live.subscribe(1, lambda change: seen.append(change.phase))
     live.publish([PhaseChanged(1, 'issues')])  # e.g. a command-line tool
     assert seen == ['issues']
+
+
+async def test_a_counter_is_updated_once_per_burst() -> None:
+    counted: list[str] = []
+    seen: list[tuple[str, bool]] = []  # each change and whether more of its burst waited
+
+    class CounterPage:  # e.g. a phone's "N issues in the room so far"
+        def apply(self, change) -> None:
+            seen.append((change.phase, live.backlog(1)))
+            live.after_burst(1, self.count)
+
+        def count(self) -> None:
+            counted.append(seen[-1][0])
+
+    live.subscribe(1, CounterPage().apply)
+    live.publish([PhaseChanged(1, 'issues'), PhaseChanged(1, 'vote'), PhaseChanged(1, 'themes')])
+    await delivered()
+    assert seen == [('issues', True), ('vote', True), ('themes', False)]
+    assert counted == ['themes']  # once, after the last change of the burst
+    live.publish([PhaseChanged(1, 'solutions')])  # alone: counted at once
+    await delivered()
+    assert counted == ['themes', 'solutions']

@@ -5,6 +5,7 @@ import uuid
 
 from nicegui import ui
 
+from ... import live
 from ...domain import cards
 from ...domain.changes import CardChanged, CardRemoved, Change
 from ...domain.views import CardView
@@ -37,6 +38,8 @@ class IssuesPhase:
                 group_choice(seat)
 
     def show_count(self) -> None:
+        if self.room_count.is_deleted:  # the phase moved on before the burst ended
+            return
         n = len(self.room_cards)
         self.room_count.set_text(self.seat.tr.plural('{n} issue in the room so far',
                                                      '{n} issues in the room so far', n))
@@ -56,7 +59,7 @@ class IssuesPhase:
             self.mine.show(change.card)
         else:
             return
-        self.show_count()
+        live.after_burst(self.seat.view.id, self.show_count)  # one update per burst of submits, not per submit
 
 
 class OwnCards:
