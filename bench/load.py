@@ -1,0 +1,535 @@
+"""Load generator: the real app driven as phones and boards drive it, without a browser.
+
+    python bench/load.py --participants N --room-size K --seconds S --json OUT
+                         [--scenario steady|phase|plenary|joins] [--phase issues|vote] [--cards C]
+                         [--workers W] [--timeout T] [--no-pin] [--no-assets] [--url URL --data-dir DIR]
+                         [--project CHECKOUT]
+
+Starts its own ``spcp serve`` on 127.0.0.1 in a fresh data folder (the per-address limits off:
+``SPCP_JOINS_PER_ADDRESS=0``, ``SPCP_ACTIONS_PER_ADDRESS=``, ``SPCP_PAGE_LOADS_PER_ADDRESS=``), seeds
+one event of ceil(N/K) rooms through the domain straight into its SQLite file, and opens one board
+and K phones per room (bench/load_phones.py: the frames Chromium sends, checked by
+tests/browser/test_traffic_shape.py), in ``--workers`` processes (bench/load_worker.py). Scenarios:
+
+- ``steady``: every phone acts once every 10 s, staggered; while naming issues (``--phase issues``) it
+  submits an issue, while voting (``--phase vote``, totals shown on the board) it puts a dot on its
+  own card or takes it back. Measured: action -> the board's socket gets the update carrying the new
+  text or total (p50/p95/p99), -> every other phone's room counter (submits), -> the outbox
+  acknowledgement on the phone itself.
+- ``phase``: every board clicks *Next phase* (Issues -> Vote, ``--cards`` per room) at the same moment;
+  measured: click -> each phone's update showing the new phase title.
+- ``plenary``: one room of N phones and ``--cards`` (default 300) cards changes Issues -> Vote; same measure.
+- ``joins``: N cold joins spread evenly over ``--seconds`` (rooms filled in turn); measured: GET -> a
+  usable page (socket connected, the issue box there). A cold join fetches the scripts and styles
+  the page names, as a browser without a cache does (``--no-assets``: the page and socket only).
+
+Also measured from outside the app: event-loop lag (a ``GET /favicon.ico`` every 100 ms on its own
+keep-alive connection from the parent process; its latency above the idle latency, corrected for
+coordinated omission: a probe that took L ms also stands for the probes it held up), the server's
+RSS (``/proc``: before the phones, with them connected, at the end, and the peak ``VmHWM``) and CPU
+seconds, the generator's own CPU, disconnects. Writes JSON and prints the markdown rows of the
+README's "Performance" table with the command that made them. The server runs on CPU 0 and the
+generator on the others when there are two or more (``--no-pin`` to share).
+
+``--url URL --data-dir DIR`` drives a server that is already running on 127.0.0.1: DIR is its data
+folder, where the bench creates its own event (facilitator links included) and seeds it; the server
+must run with the per-address limits off as above, and ``--server-pid`` lets RSS and CPU be read.
+``--project DIR`` serves another checkout (``git archive OLD | tar -x -C DIR``, compiled catalogs
+copied in) with this generator: the same instrument before and after a change.
+Every wait is bounded (``--timeout``, default 120 s); the server started here is ended by its PID at
+the end, on Ctrl-C and on any error.
+"""
+from __future__ import annotations
+
+import argparse
+import contextlib
+import http.client
+import json
+import math
+import multiprocessing
+import os
+import shlex
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+PROJECT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(PROJECT), str(PROJECT / 'bench')]  # spcp, tests.serving, load_phones, load_worker
+
+import load_worker  # noqa: E402
+from load_worker import RoomPlan, WorkerPlan  # noqa: E402
+
+from tests.serving import free_port, stop, wait_until_up  # noqa: E402
+
+SPCP = [sys.executable, '-c', 'from spcp.cli import main; main()']
+NO_PER_ADDRESS_LIMITS = {'SPCP_JOINS_PER_ADDRESS': '0', 'SPCP_ACTIONS_PER_ADDRESS': '',
+                         'SPCP_PAGE_LOADS_PER_ADDRESS': ''}
+PERIOD_S = 10.0          # steady: each phone acts once per period
+WINDOW_S = 15.0          # p95 per window of this many seconds
+PROBE_EVERY_S = 0.1
+KEYS = ('p50_ms', 'p95_ms', 'p99_ms', 'dropped', 'errors', 'loop_lag_p99_ms', 'rss_mb', 'phase_change_max_ms',
+        'disconnects')
+DEFAULT_CARDS = {'steady': 0, 'phase': 20, 'plenary': 300, 'joins': 0}
+MEASURES = {'steady': 'action -> board', 'phase': 'phase change -> phone', 'plenary': 'phase change -> phone',
+            'joins': 'GET -> usable page'}
+SEED_AUTHOR_CARDS = 10   # cards per seeded author (a participant may write 12)
+CARD = 'Room {room} card {i}: officers stop young people on the east side again and again without saying why'
+
+
+# ---------- the event ----------
+
+@dataclass
+class SeededRoom:
+    code: str
+    board_path: str
+    cards: list[tuple[int, str]] = field(default_factory=list)
+
+
+def seed(database: Path, rooms: int, phase: str, cards: int, max_cards: int) -> list[SeededRoom]:
+    """One event of ``rooms`` rooms in ``phase``, each with ``cards`` issues (votes shown in Vote), written
+    through the domain into the SQLite file (a running server reads it on the next page load)."""
+    from sqlmodel import Session
+
+    from spcp import db, plan
+    from spcp.domain import events
+    from spcp.links import facilitator_url
+
+    engine = db.make_engine(f'sqlite:///{database}')
+    the_plan = plan.load_plan()
+    the_plan.setdefault('room', {})['max_cards_per_participant'] = max_cards
+    try:
+        with Session(engine, expire_on_commit=False) as session:
+            event = events.create_event(session, f'Load bench {uuid.uuid4().hex[:6]}', rooms, the_plan)
+            seeded = [SeededRoom(room.join_code, facilitator_url('', room.join_code, room.facilitator_key),
+                                 seed_room(session, room, phase, cards))
+                      for room in events.rooms_of(session, event.id)]
+    finally:
+        engine.dispose()
+    return seeded
+
+
+def seed_room(session: Any, room: Any, phase: str, cards: int) -> list[tuple[int, str]]:
+    from spcp.domain import access, rooms
+    from spcp.domain import cards as card_domain
+
+    facilitator = access.facilitator(session, room.join_code, room.facilitator_key)
+    rooms.set_phase(session, facilitator, room.id, 'issues')
+    authors = [rooms.join(session, room.join_code, f'load-seed-{i}')[0]
+               for i in range(math.ceil(cards / SEED_AUTHOR_CARDS))]
+    made = []
+    for i in range(cards):
+        text = CARD.format(room=room.join_code, i=i)
+        view, _ = card_domain.submit(session, authors[i // SEED_AUTHOR_CARDS], room.id, text, uuid.uuid4().hex)
+        made.append((view.id, text))
+    if phase != 'issues':
+        rooms.set_phase(session, facilitator, room.id, phase)
+    if phase == 'vote':
+        rooms.reveal_votes(session, facilitator, room.id, True)  # the board shows totals: a dot reaches it
+    return made
+
+
+# ---------- the server ----------
+
+@contextlib.contextmanager
+def own_server(data_dir: Path, cpus: set[int] | None,
+               project: Path = PROJECT) -> Iterator[tuple[subprocess.Popen, str]]:
+    """``spcp serve`` (of ``project``) on 127.0.0.1 with the per-address limits off; ended by its PID whatever
+    happens."""
+    port = free_port()
+    base_url = f'http://127.0.0.1:{port}'
+    env = {k: v for k, v in os.environ.items() if not k.startswith(('PYTEST_', 'SPCP_'))}
+    env |= {'SPCP_DATA_DIR': str(data_dir), 'PYTHONUNBUFFERED': '1', **NO_PER_ADDRESS_LIMITS}
+    log = data_dir / 'server.log'
+    with log.open('w') as out:
+        process = subprocess.Popen([*SPCP, 'serve', '--host', '127.0.0.1', '--port', str(port), '--data-dir',
+                                    str(data_dir), '--public-url', base_url],
+                                   cwd=project, env=env, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        if cpus:
+            with contextlib.suppress(OSError):
+                os.sched_setaffinity(process.pid, cpus)
+        wait_until_up(process, base_url + '/', log)
+        yield process, base_url
+    finally:
+        stop(process)
+
+
+def proc_status(pid: int | None, name: str) -> float | None:
+    """``VmRSS``/``VmHWM`` of a process in MB (None: no such process)."""
+    if pid is None:
+        return None
+    with contextlib.suppress(OSError):
+        for line in Path(f'/proc/{pid}/status').read_text().splitlines():
+            if line.startswith(name + ':'):
+                return int(line.split()[1]) / 1024
+    return None
+
+
+def cpu_seconds(pid: int | None) -> float | None:
+    """User plus system CPU seconds of every thread of a process."""
+    if pid is None:
+        return None
+    with contextlib.suppress(OSError):
+        fields = Path(f'/proc/{pid}/stat').read_text().rsplit(')', 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf('SC_CLK_TCK')
+    return None
+
+
+class LagProbe(threading.Thread):
+    """``GET /favicon.ico`` every 100 ms on one keep-alive connection: the latency is mostly the time
+    the request waits for the server's event loop."""
+
+    def __init__(self, port: int, timeout: float) -> None:
+        super().__init__(daemon=True)
+        self.port, self.timeout = port, timeout
+        self.samples: list[tuple[float, float]] = []   # (when, latency s)
+        self.failures = 0
+        self.running = threading.Event()
+        self.running.set()
+
+    def probe(self, connection: http.client.HTTPConnection) -> float:
+        started = time.monotonic()
+        connection.request('GET', '/favicon.ico')
+        response = connection.getresponse()
+        response.read()
+        return time.monotonic() - started
+
+    def run(self) -> None:
+        connection = http.client.HTTPConnection('127.0.0.1', self.port, timeout=self.timeout)
+        while self.running.is_set():
+            started = time.monotonic()
+            try:
+                self.samples.append((started, self.probe(connection)))
+            except (OSError, http.client.HTTPException):
+                self.failures += 1
+                connection.close()
+                connection = http.client.HTTPConnection('127.0.0.1', self.port, timeout=self.timeout)
+            time.sleep(max(0.0, started + PROBE_EVERY_S - time.monotonic()))
+        connection.close()
+
+    def idle(self, count: int = 20) -> float:
+        """The median latency of ``count`` probes now (the server idle): the floor the lag is measured from."""
+        connection = http.client.HTTPConnection('127.0.0.1', self.port, timeout=self.timeout)
+        try:
+            return statistics.median(self.probe(connection) for _ in range(count))
+        finally:
+            connection.close()
+
+    def lags(self, since: float, idle: float) -> list[float]:
+        """Lag samples (s) after ``since``: each probe's latency above idle, plus the probes it held up."""
+        lags = []
+        for started, latency in self.samples:
+            if started >= since:
+                lag = max(0.0, latency - idle)
+                lags += [lag - k * PROBE_EVERY_S for k in range(int(lag / PROBE_EVERY_S) + 1)]
+        return lags
+
+
+# ---------- the generator's processes ----------
+
+def room_phones(participants: int, room_size: int, rooms: int) -> list[int]:
+    """How many phones each room gets: full rooms of ``room_size``, the last one what is left."""
+    return [min(room_size, participants - r * room_size) for r in range(rooms)]
+
+
+def worker_plans(args: argparse.Namespace, base_url: str, seeded: list[SeededRoom], cpus: set[int] | None,
+                 phase: str) -> list[WorkerPlan]:
+    """Whole rooms per worker (a room's board and phones share a clock and a process), except the
+    plenary's one room, whose phones are dealt out (its board stays with worker 0)."""
+    sizes = room_phones(args.participants, args.room_size, len(seeded))
+    plans = [WorkerPlan(w, base_url, args.scenario, phase, args.seconds, PERIOD_S, args.timeout, len(seeded),
+                        args.room_size, [], assets=args.assets, cpus=cpus) for w in range(args.workers)]
+    for r, (room, size) in enumerate(zip(seeded, sizes, strict=True)):
+        if args.scenario == 'plenary':
+            for w, plan in enumerate(plans):
+                plan.rooms.append(RoomPlan(r, room.code, room.board_path if w == 0 else None,
+                                           list(range(w, size, args.workers)), room.cards))
+        else:
+            phones = [] if args.scenario == 'joins' else list(range(size))
+            plans[r % args.workers].rooms.append(RoomPlan(r, room.code, room.board_path, phones, room.cards))
+    if args.scenario == 'joins':
+        for i in range(args.participants):
+            plans[(i % len(seeded)) % args.workers].joins.append((i * args.seconds / args.participants,
+                                                                  i % len(seeded)))
+    return plans
+
+
+@dataclass
+class Workers:
+    processes: list[multiprocessing.Process]
+    conns: list[Any]
+
+    @classmethod
+    def start(cls, plans: list[WorkerPlan]) -> Workers:
+        context = multiprocessing.get_context('fork')  # before any thread of ours starts
+        pipes = [context.Pipe() for _ in plans]
+        processes = [context.Process(target=load_worker.main, args=(plan, child), daemon=True)
+                     for plan, (_, child) in zip(plans, pipes, strict=True)]
+        for process in processes:
+            process.start()
+        return cls(processes, [parent for parent, _ in pipes])
+
+    def receive(self, timeout: float, what: str) -> list[dict]:
+        """One message from every worker, waiting at most ``timeout`` seconds in all."""
+        deadline, messages = time.monotonic() + timeout, []
+        for conn, process in zip(self.conns, self.processes, strict=True):
+            while not conn.poll(0.2):
+                if time.monotonic() > deadline or not process.is_alive():
+                    raise RuntimeError(f'worker {process.pid} sent no {what} (alive: {process.is_alive()})')
+            message = conn.recv()
+            if 'failed' in message:
+                raise RuntimeError(f'worker {process.pid} failed: {message["failed"]}')
+            messages.append(message)
+        return messages
+
+    def go(self, start: float) -> None:
+        for conn in self.conns:
+            conn.send({'start': start})
+
+    def end(self) -> None:
+        """End our worker processes, by their own handles."""
+        for process in self.processes:
+            process.join(timeout=5)
+            if process.is_alive():
+                process.terminate()
+                process.join(timeout=5)
+
+
+# ---------- numbers ----------
+
+def percentile(values: list[float], p: float) -> float | None:
+    """Nearest-rank percentile in ms of values in seconds (None when there are none)."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    return round(ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)] * 1000, 1)
+
+
+def spread(values: list[float]) -> dict[str, Any]:
+    return {'n': len(values), 'p50_ms': percentile(values, 50), 'p95_ms': percentile(values, 95),
+            'p99_ms': percentile(values, 99), 'max_ms': percentile(values, 100)}
+
+
+def windows(samples: list[tuple[float, float]], start: float) -> list[dict[str, Any]]:
+    """p95 per 15 s window, by when the measured thing started (s after the go)."""
+    buckets: dict[int, list[float]] = {}
+    for began, latency in samples:
+        # max(0, ...): a sleep may end a fraction of a millisecond before the start it waited for
+        buckets.setdefault(max(0, int((began - start) // WINDOW_S)), []).append(latency)
+    return [{'from_s': k * WINDOW_S, 'n': len(v), 'p95_ms': percentile(v, 95)} for k, v in sorted(buckets.items())]
+
+
+def steady_numbers(results: list[dict]) -> dict[str, Any]:
+    actions = [a for r in results for a in r['actions']]
+    board = [(a['sent'], a['board'] - a['sent']) for a in actions if a['board'] is not None]
+    refused = [a for a in actions if a['state'] not in ('', 'done')]
+    return {'samples': board, 'dropped': sum(a['board'] is None and a['state'] in ('', 'done') for a in actions),
+            'refused': refused, 'actions': len(actions),
+            'others': spread([x for r in results for x in r['others']]) |
+            {'missing': sum(r['others_missing'] for r in results)},
+            'self': spread([a['ack'] - a['sent'] for a in actions if a['ack'] is not None])}
+
+
+def phase_numbers(results: list[dict]) -> dict[str, Any]:
+    clicks = {int(room): t for r in results for room, t in r['clicks'].items()}
+    seen = [s for r in results for s in r['seen']]
+    samples = [(clicks[s['room']], s['at'] - clicks[s['room']]) for s in seen
+               if s['at'] is not None and s['room'] in clicks]
+    return {'samples': samples, 'dropped': sum(s['at'] is None for s in seen), 'refused': [],
+            'titles': sorted({s['title'] for s in seen if s['title']})}
+
+
+def join_numbers(results: list[dict]) -> dict[str, Any]:
+    joins = [j for r in results for j in r['joins']]
+    return {'samples': [(j['start'], j['usable'] - j['start']) for j in joins if j['usable'] is not None],
+            'dropped': sum(j['error'] == 'timeout' for j in joins),
+            'refused': [j for j in joins if j['error'] not in ('', 'timeout')], 'joins': len(joins)}
+
+
+@dataclass
+class Server:
+    pid: int | None
+    base_url: str
+    rss_baseline: float | None = None
+    rss_connected: float | None = None
+    cpu_start: float | None = None
+    probe_idle: float = 0.0
+
+
+def summarize(args: argparse.Namespace, server: Server, probe: LagProbe, results: list[dict], start: float,
+              wall: float, cpu_end: float | None) -> dict[str, Any]:
+    numbers = {'steady': steady_numbers, 'phase': phase_numbers, 'plenary': phase_numbers,
+               'joins': join_numbers}[args.scenario](results)
+    latencies = [latency for _, latency in numbers['samples']]
+    main = spread(latencies)
+    lags = probe.lags(start, server.probe_idle)
+    errors = [f'{x.get("kind", "join")}: {x.get("state") or x.get("error")} {x.get("note", "")}'.strip()
+              for x in numbers['refused']] + [e for r in results for e in r['errors']]
+    rss_peak = proc_status(server.pid, 'VmHWM')
+    server_cpu = None if cpu_end is None or server.cpu_start is None else round(cpu_end - server.cpu_start, 2)
+    per_participant = None if rss_peak is None or server.rss_baseline is None \
+        else round((rss_peak - server.rss_baseline) / args.participants, 3)
+    report = {
+        'scenario': args.scenario, 'measure': MEASURES[args.scenario], 'participants': args.participants,
+        'room_size': args.participants if args.scenario == 'plenary' else args.room_size,
+        'rooms': args.rooms,
+        'phase': args.phase_used, 'cards_per_room': args.cards, 'seconds': args.seconds, 'workers': args.workers,
+        'p50_ms': main['p50_ms'], 'p95_ms': main['p95_ms'], 'p99_ms': main['p99_ms'], 'max_ms': main['max_ms'],
+        'samples': main['n'], 'windows': windows(numbers['samples'], start),
+        'dropped': numbers['dropped'], 'errors': len(errors), 'error_examples': errors[:5],
+        'disconnects': sum(r['disconnects'] for r in results),
+        'close_codes': dict(Counter(str(code) for r in results for code in r['close_codes'])),
+        'loop_lag_p99_ms': percentile(lags, 99), 'loop_lag_max_ms': percentile(lags, 100),
+        'probe_idle_ms': round(server.probe_idle * 1000, 2), 'probe_failures': probe.failures,
+        'rss_mb': rss_peak, 'rss_baseline_mb': server.rss_baseline, 'rss_connected_mb': server.rss_connected,
+        'rss_end_mb': proc_status(server.pid, 'VmRSS'), 'rss_per_participant_mb': per_participant,
+        'phase_change_max_ms': main['max_ms'] if args.scenario in ('phase', 'plenary') else None,
+        'server_cpu_s': server_cpu, 'server_cpu_share': None if server_cpu is None else round(server_cpu / wall, 2),
+        'generator_cpu_s': round(sum(r['cpu_s'] for r in results), 2),
+        'generator_cpu_share_max': round(max(r['cpu_s'] / max(r['wall_s'], 1e-9) for r in results), 2),
+        'wall_s': round(wall, 1), 'load_average_before': args.load_before, 'load_average': os.getloadavg(),
+        'pinned': args.pin,
+        'command': shlex.join(['python', 'bench/load.py', *sys.argv[1:]]), 'code': source_state(Path(args.project)),
+    }
+    for extra in ('others', 'self', 'titles', 'actions', 'joins'):
+        if extra in numbers:
+            report[extra] = numbers[extra]
+    return report
+
+
+def source_state(project: Path) -> dict[str, Any]:
+    """Which code was measured: the commit, and the app's files that differ from it (a shared working tree)."""
+    def git(*args: str) -> str:
+        with contextlib.suppress(OSError, subprocess.SubprocessError):
+            return subprocess.run(['git', *args], cwd=project, capture_output=True, text=True, timeout=10).stdout
+        return ''
+    return {'project': str(project), 'commit': git('rev-parse', '--short', 'HEAD').strip(),
+            'changed': git('status', '--porcelain', '--', 'spcp', 'assets').split('\n')[:-1]}
+
+
+def markdown(report: dict[str, Any]) -> str:
+    """The README's "Performance" rows: a header, this run's row, and the command that made it."""
+    def ms(value: float | None) -> str:
+        return '–' if value is None else f'{value:,.0f}' if value >= 10 else f'{value:.1f}'
+    head = ('| scenario | participants (rooms) | measure | p50 ms | p95 ms | p99 ms | max ms | loop lag p99 ms | '
+            'dropped / errors / disconnects | RSS peak MB (per participant) | server CPU s |')
+    rss = '–' if report['rss_mb'] is None else f'{report["rss_mb"]:,.0f} ({report["rss_per_participant_mb"]})'
+    row = (f'| {report["scenario"]}{" " + report["phase"] if report["scenario"] == "steady" else ""} | '
+           f'{report["participants"]} ({report["rooms"]}) | {report["measure"]} | {ms(report["p50_ms"])} | '
+           f'{ms(report["p95_ms"])} | {ms(report["p99_ms"])} | {ms(report["max_ms"])} | '
+           f'{ms(report["loop_lag_p99_ms"])} | {report["dropped"]} / {report["errors"]} / {report["disconnects"]} | '
+           f'{rss} | {report["server_cpu_s"] if report["server_cpu_s"] is not None else "–"} |')
+    return '\n'.join([head, '|' + '---|' * head.count(' |'), row, '', f'`{report["command"]}`'])
+
+
+# ---------- running ----------
+
+def cpu_split(pin: bool) -> tuple[set[int] | None, set[int] | None]:
+    """CPU 0 for the server, the others for the generator (None, None: no pinning)."""
+    cpus = os.sched_getaffinity(0)
+    if not pin or len(cpus) < 2:
+        return None, None
+    first = min(cpus)
+    return {first}, cpus - {first}
+
+
+def measure(args: argparse.Namespace, server: Server, seeded: list[SeededRoom],
+            generator_cpus: set[int] | None) -> dict[str, Any]:
+    """Open the rooms, run the scenario, read the server; every wait bounded."""
+    port = int(server.base_url.rsplit(':', 1)[1])
+    args.load_before = os.getloadavg()  # other work on the machine shows here: numbers under load are noisy
+    probe = LagProbe(port, args.timeout)
+    server.probe_idle = probe.idle()
+    server.rss_baseline = proc_status(server.pid, 'VmRSS')
+    workers = Workers.start(worker_plans(args, server.base_url, seeded, generator_cpus, args.phase_used))
+    try:
+        ready = workers.receive(args.timeout + args.participants * 0.5, 'ready')
+        opened = sum(m['phones'] for m in ready)
+        print(f'opened {len(seeded)} boards and {opened} phones ({sum(m["errors"] for m in ready)} errors)',
+              file=sys.stderr)
+        server.rss_connected = proc_status(server.pid, 'VmRSS')
+        probe.start()
+        server.cpu_start = cpu_seconds(server.pid)
+        start = time.monotonic() + 1.0
+        workers.go(start)
+        results = [m['result'] for m in workers.receive(args.seconds + 3 * args.timeout + 30, 'result')]
+        cpu_end = cpu_seconds(server.pid)
+        wall = time.monotonic() - start
+    finally:
+        probe.running.clear()
+        workers.end()
+    return summarize(args, server, probe, results, start, wall, cpu_end)
+
+
+def run(args: argparse.Namespace) -> dict[str, Any]:
+    server_cpus, generator_cpus = cpu_split(args.pin)
+    if generator_cpus:
+        os.sched_setaffinity(0, generator_cpus)  # the parent's probe and the workers keep off the server's core
+    max_cards = max(12, math.ceil(args.seconds / PERIOD_S) + 1)  # a long steady run may write more than 12 each
+    if args.url:
+        seeded = seed(Path(args.data_dir) / 'spcp.sqlite3', args.rooms, args.phase_used, args.cards, max_cards)
+        return measure(args, Server(args.server_pid, args.url.rstrip('/')), seeded, generator_cpus)
+    with contextlib.ExitStack() as stack:
+        data_dir = Path(args.data_dir) if args.data_dir else \
+            Path(stack.enter_context(tempfile.TemporaryDirectory(prefix='spcp-load-')))
+        seeded = seed(data_dir / 'spcp.sqlite3', args.rooms, args.phase_used, args.cards, max_cards)
+        process, base_url = stack.enter_context(own_server(data_dir, server_cpus, Path(args.project)))
+        return measure(args, Server(process.pid, base_url), seeded, generator_cpus)
+
+
+def parse(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
+    parser.add_argument('--participants', type=int, required=True)
+    parser.add_argument('--room-size', type=int, default=10)
+    parser.add_argument('--seconds', type=float, default=30.0)
+    parser.add_argument('--json', type=Path, help='write the report here')
+    parser.add_argument('--scenario', choices=sorted(MEASURES), default='steady')
+    parser.add_argument('--phase', choices=['issues', 'vote'], default='issues', help='steady: what phones do')
+    parser.add_argument('--cards', type=int, help='cards seeded per room (default: steady 0, or the room size in '
+                        'Vote; phase 20; plenary 300; joins 0)')
+    parser.add_argument('--workers', type=int, default=1, help='generator processes')
+    parser.add_argument('--timeout', type=float, default=120.0, help='longest wait for any one thing (s)')
+    parser.add_argument('--no-pin', dest='pin', action='store_false', help='do not pin server and generator')
+    parser.add_argument('--no-assets', dest='assets', action='store_false', help='joins: page and socket only')
+    parser.add_argument('--url', help='a running server on 127.0.0.1 (needs --data-dir, its data folder)')
+    parser.add_argument('--data-dir', help='the data folder (default: a fresh temporary one)')
+    parser.add_argument('--server-pid', type=int, help='with --url: read RSS and CPU of this process')
+    parser.add_argument('--project', default=str(PROJECT), help='run the server from this checkout (e.g. a git '
+                        'archive of an older commit, to measure before and after); the seeding uses this '
+                        "checkout's domain, so their database schemas must match")
+    args = parser.parse_args(argv)
+    if args.url and not args.data_dir:
+        parser.error('--url needs --data-dir: the bench creates its event (and facilitator links) there')
+    if args.scenario == 'plenary':
+        args.room_size = args.participants
+    args.rooms = math.ceil(args.participants / args.room_size)
+    args.phase_used = args.phase if args.scenario == 'steady' else 'issues'
+    if args.cards is None:
+        args.cards = args.room_size if args.phase_used == 'vote' else DEFAULT_CARDS[args.scenario]
+    if args.phase_used == 'vote' and args.cards < args.room_size:
+        parser.error('--phase vote needs at least --room-size cards: each phone dots its own card')
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse(argv)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # run the same clean-up as Ctrl-C
+    report = run(args)
+    if args.json:
+        args.json.write_text(json.dumps(report, indent=2, ensure_ascii=False) + '\n')
+    print(markdown(report))
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
