@@ -13,7 +13,8 @@ It does what NiceGUI 3.18's ``templates/index.html`` and ``static/nicegui.js`` d
 - keep the element tree current from ``update`` messages and record every message
   (``notify`` carries ``ui.notify``'s text), so tests can wait for what a person would see;
 - emit ``event`` messages exactly as ``nicegui.js`` does: ``{id, client_id, listener_id, args}`` with
-  each argument JSON-encoded.
+  each argument JSON-encoded; a phone's outbox item (``send_outbox``) is such an event, and its
+  acknowledgement (``outbox_acks``) a ``run_javascript`` message.
 
 ``.mark()`` markers never reach the browser (they live in ``Element._markers`` on the server only),
 so elements are found by text, props (a label, a placeholder) and classes. Every wait is bounded.
@@ -39,6 +40,7 @@ _CLIENT_ID = re.compile(r"'client_id': '([0-9a-f-]{36})'")
 _NEXT_MESSAGE_ID = re.compile(r"'next_message_id': (\d+)")
 _ELEMENTS = re.compile(r'parseElements\(String\.raw`(.*?)`\)', re.S)
 _UNESCAPE = (('&#36;', '$'), ('&#96;', '`'), ('&gt;', '>'), ('&lt;', '<'), ('&amp;', '&'))  # parseElements
+_OUTBOX_ACK = re.compile(r'spcpOutbox\.ack\("([^"]*)", "(\w+)"')  # spcp/pages/outbox.py: Outbox.ack
 
 
 class PageError(AssertionError):
@@ -76,6 +78,7 @@ class RawClient:
         self.messages: list[Message] = []
         self.sio: socketio.Client | None = None
         self._next_message_id = 0
+        self._early: dict[int, tuple[str, Any]] = {}  # messages that overtook an earlier one, by id
         self._changed = threading.Condition()
 
     # ---------- page and socket ----------
@@ -87,9 +90,9 @@ class RawClient:
         if response.status_code != 200 or response.headers.get('X-NiceGUI-Content') != 'page':
             raise PageError(f'GET {url}: {response.status_code} {response.text[:300]!r}')
         self.url = response.url
-        self.client_id, self._next_message_id, elements = parse_page(response.text)
+        self.client_id, next_id, elements = parse_page(response.text)
         with self._changed:
-            self.elements, self.messages = elements, []
+            self._next_message_id, self.elements, self.messages, self._early = next_id, elements, [], {}
         self._connect(timeout)
         return self
 
@@ -120,20 +123,30 @@ class RawClient:
     # ---------- what the server sends ----------
 
     def _on_message(self, event: str, data: Any = None, *_: Any) -> None:
-        if isinstance(data, dict) and '_id' in data:
-            message_id = data.pop('_id')
-            if message_id < self._next_message_id:
-                return  # a replay after a rewind: nicegui.js skips it too
-            self._next_message_id = message_id + 1
         with self._changed:
-            self.messages.append(Message(event, data))
-            if event == 'update' and isinstance(data, dict):
-                for element_id, element in data.items():
-                    if element is None:
-                        self.elements.pop(int(element_id), None)
-                    else:
-                        self.elements[int(element_id)] = element
+            if isinstance(data, dict) and '_id' in data:
+                message_id = data.pop('_id')
+                if message_id < self._next_message_id or message_id in self._early:
+                    return  # a replay after a rewind: nicegui.js skips it too
+                # The socket library hands each message to a thread of its own, so a small message can
+                # overtake a big one (measured: a phone's Vote page, then a later update, arrived swapped and
+                # the page was dropped as a replay). Take them in the server's order, as nicegui.js gets them.
+                self._early[message_id] = (event, data)
+                while self._next_message_id in self._early:
+                    self._take(*self._early.pop(self._next_message_id))
+                    self._next_message_id += 1
+            else:
+                self._take(event, data)
             self._changed.notify_all()
+
+    def _take(self, event: str, data: Any) -> None:
+        self.messages.append(Message(event, data))
+        if event == 'update' and isinstance(data, dict):
+            for element_id, element in data.items():
+                if element is None:
+                    self.elements.pop(int(element_id), None)
+                else:
+                    self.elements[int(element_id)] = element
 
     def _on_disconnect(self, *_: Any) -> None:
         with self._changed:
@@ -214,6 +227,18 @@ class RawClient:
         key = key or uuid.uuid4().hex[:16]
         self.emit_event(element_id, 'click', [key])
         return key
+
+    def send_outbox(self, item: dict[str, Any]) -> None:
+        """A tap as the phone's outbox sends it (assets/outbox.js): ``emitEvent('spcp_outbox', item)``, an event
+        of the layout (element 0); ``item`` holds key, room, kind and the kind's fields (e.g. card_id)."""
+        self.emit_event(0, 'spcp_outbox', [item])
+
+    def outbox_acks(self, key: str) -> list[str]:
+        """The states the server acknowledged outbox item ``key`` with, in order (done, retry, kept, dropped)."""
+        with self._changed:
+            codes = [str(m.data.get('code')) for m in self.messages if m.type == 'run_javascript'
+                     and isinstance(m.data, dict)]
+        return [state for code in codes for acked, state in _OUTBOX_ACK.findall(code) if acked == key]
 
     def type_into(self, element_id: int, value: str) -> None:
         """What an input or textarea sends on each keystroke: ``update:value`` from NiceGUI's own

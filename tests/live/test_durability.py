@@ -2,10 +2,10 @@
 
 Phones (raw clients, each with its own cookie jar) submit issues, then place and take back dots,
 as fast as the server answers. A submit is acknowledged by the "Added. Thank you." notification;
-a dot by the update that shows it (``data-dots`` on the card's button). The server is killed with
-SIGKILL while they are at it, started again on the same data folder, and each phone reloads (same
-cookie: same participant) and retries the one action it was waiting for, with the same key, as the
-browser would. Then the database must hold exactly what was acknowledged plus those retries.
+a dot, sent as the phone's outbox sends it, by the outbox's acknowledgement (``done`` for its key).
+The server is killed with SIGKILL while they are at it, started again on the same data folder, and
+each phone reloads (same cookie: same participant) and retries the one action it was waiting for,
+with the same key, as the browser would. Then the database must hold exactly what was acknowledged plus those retries.
 """
 from __future__ import annotations
 
@@ -25,7 +25,6 @@ ACTIONS_PER_PHONE = 20     # bounded stream; under the per-participant limit of 
 KILL_AFTER_ACKS = 24       # kill once this many actions were acknowledged in all (mid-stream)
 ACK_TIMEOUT_S = 3.0
 ADDED = 'Added. Thank you.'
-DOT = '●'
 
 
 @dataclass
@@ -45,20 +44,20 @@ def submit(phone: Phone, text: str, key: str) -> None:
     client.wait_for_notification(ADDED, after=shown, timeout=ACK_TIMEOUT_S)
 
 
-def vote_buttons(client: RawClient, text: str) -> tuple[int, int]:
-    """The card's vote button and its take-back button (the next child of the vote list)."""
-    button = client.find_one(text=text, classes='vote-card')
-    children = client.element(client.find_one(classes='vote-list'))['children']
-    return button, children[children.index(button) + 1]
+def card_id(client: RawClient, text: str) -> int:
+    """The id of the card showing ``text`` in the phone's vote list (one element: its ``cards`` prop)."""
+    cards = client.element(client.find_one(classes='vote-list'))['props']['cards']
+    return next(card['id'] for card in cards if card['text'] == text)
 
 
 def dot(phone: Phone, text: str, add: bool, key: str) -> None:
+    """A tap on the card (add) or its take-back, sent as the phone's outbox sends it; acknowledged by the
+    server's ``done`` for that key, which is what the browser's outbox waits for."""
     client = phone.client
-    button, back = vote_buttons(client, text)
-    client.click(button if add else back, key)
-    want = DOT if add else ''
-    client.wait_for(lambda: client.element(button).get('props', {}).get('data-dots') == want,
-                    timeout=ACK_TIMEOUT_S, what=f'dots {want!r} on {text!r}')
+    room = client.element(client.find_one(classes='spcp-outbox'))['props']['data-room']
+    client.send_outbox({'key': key, 'room': room, 'kind': 'dot' if add else 'undot', 'card_id': card_id(client, text)})
+    client.wait_for(lambda: client.outbox_acks(key), timeout=ACK_TIMEOUT_S, what=f'acknowledgement of {key}')
+    assert client.outbox_acks(key) == ['done'], f'{text!r} {add}: {client.outbox_acks(key)}'
 
 
 def stream(phone: Phone, actions: list[tuple], act: Callable[[Phone, tuple, str], None]) -> None:

@@ -74,15 +74,19 @@ def test_a_phone_cannot_vote_as_another_phone(live: LiveServer, people: People) 
     writer.wait_for_notification('Added. Thank you.')
     people.advance(board, room, 'vote')
     a, b = people.phone(room), people.phone(room)
-    card = b.find_one(text='Something to vote on', classes='vote-card')
+    vote_list = b.element(b.find_one(classes='vote-list'))['props']['cards']
+    card = next(c['id'] for c in vote_list if c['text'] == 'Something to vote on')
     before = votes(live, room)
 
-    a.emit_event(card, 'click', ['forgedvote00001'], client_id=b.client_id, listener_id=b.listener_id(card, 'click'))
+    # the tap as B's outbox sends it (an event of B's layout), over A's socket
+    forged = {'key': 'forgedvote00001', 'room': room['code'], 'kind': 'dot', 'card_id': card}
+    a.emit_event(0, 'spcp_outbox', [forged], client_id=b.client_id, listener_id=b.listener_id(0, 'spcp_outbox'))
     assert quiet(b) == []
     assert votes(live, room) == before
+    assert a.outbox_acks('forgedvote00001') == b.outbox_acks('forgedvote00001') == []
 
-    b.click(card, 'realvote0000001')
-    b.wait_for(lambda: b.element(card).get('props', {}).get('data-dots') == '●', what='my dot')
+    b.send_outbox({**forged, 'key': 'realvote0000001'})
+    b.wait_for(lambda: b.outbox_acks('realvote0000001') == ['done'], what='my dot acknowledged')
     assert votes(live, room) == before + 1
 
 

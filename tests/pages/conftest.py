@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import asyncio
+import uuid
 from dataclasses import dataclass
 
 import pytest
+from nicegui import events as ui_events
 from nicegui.testing import User
 from sqlmodel import Session
 
@@ -89,6 +91,42 @@ async def write(phone, *texts: str) -> None:
         phone.find(marker='issue-input').type(text)
         phone.find('Add issue').click()
     await settle()
+
+
+def vote_list(phone: User):
+    """The voting phone's one vote list (``VoteList``: every card in one element)."""
+    from spcp.pages.components.vote_list import VoteList
+    found = [e for e in phone.client.elements.values() if isinstance(e, VoteList)]
+    assert len(found) == 1, f'{len(found)} vote lists on the phone'
+    return found[0]
+
+
+def vote(phone: User, text: str, add: bool = True, key: str | None = None) -> None:
+    """Tap the card showing ``text`` (``add``) or its take-back (shown only where the phone has a dot).
+    A browser sends the tap through its outbox; NiceGUI's simulated user runs no script, so the tap
+    goes to the element's ``vote`` handler (the same seam), as the socket would deliver it."""
+    shown = vote_list(phone)
+    card_id = shown.card_id(text)
+    assert card_id is not None, f'no card {text!r} on the phone'
+    assert add or shown.dots_on(card_id), f'no take-back on {text!r}: the phone has no dot on it'
+    vote_event(phone, card_id, add, key or uuid.uuid4().hex)
+
+
+def vote_event(phone: User, card_id: int, add: bool, key: str) -> None:
+    """Deliver one ``vote`` event to the phone's vote list as the socket would (also a retry of a tap
+    whose button is gone by now)."""
+    shown = vote_list(phone)
+    with phone:
+        for listener in list(shown._event_listeners.values()):  # noqa: SLF001 (the socket's path)
+            if listener.type == 'vote':
+                ui_events.handle_event(listener.handler, ui_events.GenericEventArguments(
+                    sender=shown, client=phone.client, args={'card_id': card_id, 'add': add, 'key': key}))
+
+
+def my_dots(phone: User) -> dict[str, int]:
+    """Card text -> this phone's dots on it, for the cards that show dots (and so a take-back)."""
+    shown = vote_list(phone)
+    return {card['text']: shown.dots_on(card['id']) for card in shown.cards if shown.dots_on(card['id'])}
 
 
 def card_ids(room: RoomInfo) -> dict[str, int]:

@@ -8,7 +8,7 @@ from nicegui.testing import User
 
 from spcp.domain import rooms, themes
 
-from .conftest import card_ids, facilitate, settle, write
+from .conftest import card_ids, facilitate, settle, vote, write
 from .test_remote import board_cards, found, texts
 
 
@@ -134,7 +134,7 @@ async def test_after_the_reveal_the_most_dotted_issues_come_first(create_user, e
     facilitate(room, rooms.set_phase, 'vote')
     await settle()
     for person, card in ((alice, 'Two dots'), (bob, 'Two dots'), (bob, 'One dot')):
-        person.find(card).click()
+        vote(person, card)
     await settle()
     await open_board(board, room)
     assert room_order(board) == ['One dot', 'No dot', 'Two dots']  # in writing order before the reveal

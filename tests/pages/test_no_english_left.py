@@ -33,6 +33,9 @@ def shown(user: User) -> set[str]:
         options = getattr(element, 'options', None)
         if isinstance(options, dict):
             texts.update(map(str, options.values()))
+        labels = element.props.get('labels')  # a custom component's translated labels (the vote list's)
+        if isinstance(labels, dict):
+            texts.update(map(str, labels.values()))
     return {text for text in texts if text}
 
 

@@ -7,7 +7,7 @@ from nicegui.testing import User
 
 from spcp.domain import rooms
 
-from .conftest import facilitate, settle
+from .conftest import card_ids, facilitate, settle, vote, vote_event
 
 
 def deliver(user: User, element, args: str) -> None:
@@ -29,14 +29,12 @@ async def test_the_same_vote_event_twice_counts_once(create_user, event) -> None
     writer.find('Add issue').click()
     facilitate(room, rooms.set_phase, 'vote')
     await phone.open(f'/r/{room.code}')
-    card = phone.find(marker='vote-card').elements.pop()
-    deliver(phone, card, 'k3y0000000001')
-    deliver(phone, card, 'k3y0000000001')  # the retry
+    vote(phone, 'One issue', key='k3y0000000001')
+    vote(phone, 'One issue', key='k3y0000000001')  # the retry
     await phone.should_see('Dots left: 2 of 3')
     await phone.should_not_see('One card takes at most')
-    back = phone.find(marker='take-back').elements.pop()
-    deliver(phone, back, 'k3y0000000002')
-    deliver(phone, back, 'k3y0000000002')
+    vote(phone, 'One issue', add=False, key='k3y0000000002')
+    vote_event(phone, card_ids(room)['One issue'], False, 'k3y0000000002')  # the retry
     await phone.should_see('Dots left: 3 of 3')
     await phone.should_not_see('You have no dot on that card.')
 

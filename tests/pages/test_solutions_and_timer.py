@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from spcp.domain import cards, rooms, themes
 
-from .conftest import card_ids, facilitate, settle, write
+from .conftest import card_ids, facilitate, my_dots, settle, vote, vote_list, write
 
 
 async def test_solutions_are_proposed_and_endorsed_live(create_user, event) -> None:
@@ -75,12 +75,15 @@ async def test_hiding_during_vote_gives_the_dot_back(create_user, event) -> None
     await write(phone, 'Fine card', 'Rude card')
     facilitate(room, rooms.set_phase, 'vote')
     await settle()
-    phone.find('Rude card').click()
+    vote(phone, 'Rude card')
     await phone.should_see('Dots left: 2 of 3')
+    assert my_dots(phone) == {'Rude card': 1}
     facilitate(room, cards.set_hidden, card_ids(room)['Rude card'], True)
     await settle()
     await phone.should_not_see('Rude card')
     await phone.should_see('Dots left: 3 of 3')
+    assert vote_list(phone).cards == ({'id': card_ids(room)['Fine card'], 'text': 'Fine card'},)
+    assert my_dots(phone) == {}
 
 
 async def test_timer_reaches_phones_and_group_is_saved(create_user, event) -> None:
@@ -117,8 +120,8 @@ async def test_ranking_reorders_theme_boxes_on_the_board(create_user, event) -> 
     facilitate(room, themes.group, [ids['Rude answers']], 'Respect')
     facilitate(room, rooms.set_phase, 'vote')
     await settle()
-    alice.find('Rude answers').click()
-    bob.find('Rude answers').click()
+    vote(alice, 'Rude answers')
+    vote(bob, 'Rude answers')
     await board.open(f'/board/{room.code}?key={room.key}')
     head = board.find(marker='theme-title').elements.pop().parent_slot.parent
     area = head.parent_slot.parent.parent_slot.parent
