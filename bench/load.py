@@ -248,7 +248,8 @@ def worker_plans(args: argparse.Namespace, base_url: str, seeded: list[SeededRoo
     plenary's one room, whose phones are dealt out (its board stays with worker 0)."""
     sizes = room_phones(args.participants, args.room_size, len(seeded))
     plans = [WorkerPlan(w, base_url, args.scenario, phase, args.seconds, PERIOD_S, args.timeout, len(seeded),
-                        args.room_size, [], assets=args.assets, cpus=cpus) for w in range(args.workers)]
+                        args.room_size, [], assets=args.assets, deflate=args.deflate, cpus=cpus)
+             for w in range(args.workers)]
     for r, (room, size) in enumerate(zip(seeded, sizes, strict=True)):
         if args.scenario == 'plenary':
             for w, plan in enumerate(plans):
@@ -363,27 +364,37 @@ class Server:
     rss_baseline: float | None = None
     rss_connected: float | None = None
     cpu_start: float | None = None
+    cpu_run_end: float | None = None   # at the end of --seconds (the drain and slow phase changes come after)
     probe_idle: float = 0.0
+
+
+def server_figures(args: argparse.Namespace, server: Server, cpu_end: float | None, wall: float) -> dict[str, Any]:
+    """The server's memory (MB) and CPU (s) during the run, read from /proc (None: no process to read)."""
+    def minus(a: float | None, b: float | None) -> float | None:
+        return None if a is None or b is None else a - b
+    rss_peak = proc_status(server.pid, 'VmHWM')
+    grown, cpu, run_cpu = (minus(rss_peak, server.rss_baseline), minus(cpu_end, server.cpu_start),
+                           minus(server.cpu_run_end, server.cpu_start))
+    return {'rss_mb': rss_peak, 'rss_baseline_mb': server.rss_baseline, 'rss_connected_mb': server.rss_connected,
+            'rss_end_mb': proc_status(server.pid, 'VmRSS'),
+            'rss_per_participant_mb': None if grown is None else round(grown / args.participants, 3),
+            'server_cpu_s': None if cpu is None else round(cpu, 2),
+            'server_cpu_share': None if cpu is None else round(cpu / wall, 2),               # go -> every result in
+            'server_cpu_share_run': None if run_cpu is None else round(run_cpu / args.seconds, 2)}  # --seconds only
 
 
 def summarize(args: argparse.Namespace, server: Server, probe: LagProbe, results: list[dict], start: float,
               wall: float, cpu_end: float | None) -> dict[str, Any]:
     numbers = {'steady': steady_numbers, 'phase': phase_numbers, 'plenary': phase_numbers,
                'joins': join_numbers}[args.scenario](results)
-    latencies = [latency for _, latency in numbers['samples']]
-    main = spread(latencies)
+    main = spread([latency for _, latency in numbers['samples']])
     lags = probe.lags(start, server.probe_idle)
     errors = [f'{x.get("kind", "join")}: {x.get("state") or x.get("error")} {x.get("note", "")}'.strip()
               for x in numbers['refused']] + [e for r in results for e in r['errors']]
-    rss_peak = proc_status(server.pid, 'VmHWM')
-    server_cpu = None if cpu_end is None or server.cpu_start is None else round(cpu_end - server.cpu_start, 2)
-    per_participant = None if rss_peak is None or server.rss_baseline is None \
-        else round((rss_peak - server.rss_baseline) / args.participants, 3)
     report = {
         'scenario': args.scenario, 'measure': MEASURES[args.scenario], 'participants': args.participants,
-        'room_size': args.participants if args.scenario == 'plenary' else args.room_size,
-        'rooms': args.rooms,
-        'phase': args.phase_used, 'cards_per_room': args.cards, 'seconds': args.seconds, 'workers': args.workers,
+        'room_size': args.room_size, 'rooms': args.rooms, 'phase': args.phase_used, 'cards_per_room': args.cards,
+        'seconds': args.seconds, 'workers': args.workers,
         'p50_ms': main['p50_ms'], 'p95_ms': main['p95_ms'], 'p99_ms': main['p99_ms'], 'max_ms': main['max_ms'],
         'samples': main['n'], 'windows': windows(numbers['samples'], start),
         'dropped': numbers['dropped'], 'errors': len(errors), 'error_examples': errors[:5],
@@ -391,19 +402,15 @@ def summarize(args: argparse.Namespace, server: Server, probe: LagProbe, results
         'close_codes': dict(Counter(str(code) for r in results for code in r['close_codes'])),
         'loop_lag_p99_ms': percentile(lags, 99), 'loop_lag_max_ms': percentile(lags, 100),
         'probe_idle_ms': round(server.probe_idle * 1000, 2), 'probe_failures': probe.failures,
-        'rss_mb': rss_peak, 'rss_baseline_mb': server.rss_baseline, 'rss_connected_mb': server.rss_connected,
-        'rss_end_mb': proc_status(server.pid, 'VmRSS'), 'rss_per_participant_mb': per_participant,
         'phase_change_max_ms': main['max_ms'] if args.scenario in ('phase', 'plenary') else None,
-        'server_cpu_s': server_cpu, 'server_cpu_share': None if server_cpu is None else round(server_cpu / wall, 2),
+        **server_figures(args, server, cpu_end, wall),
         'generator_cpu_s': round(sum(r['cpu_s'] for r in results), 2),
         'generator_cpu_share_max': round(max(r['cpu_s'] / max(r['wall_s'], 1e-9) for r in results), 2),
         'wall_s': round(wall, 1), 'load_average_before': args.load_before, 'load_average': os.getloadavg(),
-        'pinned': args.pin,
+        'pinned': args.pin, 'deflate': args.deflate,
         'command': shlex.join(['python', 'bench/load.py', *sys.argv[1:]]), 'code': source_state(Path(args.project)),
     }
-    for extra in ('others', 'self', 'titles', 'actions', 'joins'):
-        if extra in numbers:
-            report[extra] = numbers[extra]
+    report |= {extra: numbers[extra] for extra in ('others', 'self', 'titles', 'actions', 'joins') if extra in numbers}
     return report
 
 
@@ -462,9 +469,15 @@ def measure(args: argparse.Namespace, server: Server, seeded: list[SeededRoom],
         server.cpu_start = cpu_seconds(server.pid)
         start = time.monotonic() + 1.0
         workers.go(start)
+        timer = threading.Timer(1.0 + args.seconds, lambda: setattr(server, 'cpu_run_end', cpu_seconds(server.pid)))
+        timer.daemon = True  # never keeps the bench alive after an error
+        timer.start()
         results = [m['result'] for m in workers.receive(args.seconds + 3 * args.timeout + 30, 'result')]
         cpu_end = cpu_seconds(server.pid)
         wall = time.monotonic() - start
+        timer.cancel()
+        if server.cpu_run_end is None:  # every result came in before --seconds were over
+            server.cpu_run_end = cpu_end
     finally:
         probe.running.clear()
         workers.end()
@@ -501,6 +514,8 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument('--timeout', type=float, default=120.0, help='longest wait for any one thing (s)')
     parser.add_argument('--no-pin', dest='pin', action='store_false', help='do not pin server and generator')
     parser.add_argument('--no-assets', dest='assets', action='store_false', help='joins: page and socket only')
+    parser.add_argument('--no-deflate', dest='deflate', action='store_false',
+                        help='sockets without permessage-deflate (Chromium negotiates it): what compression costs')
     parser.add_argument('--url', help='a running server on 127.0.0.1 (needs --data-dir, its data folder)')
     parser.add_argument('--data-dir', help='the data folder (default: a fresh temporary one)')
     parser.add_argument('--server-pid', type=int, help='with --url: read RSS and CPU of this process')

@@ -142,14 +142,14 @@ def decode(text: str) -> tuple[str, Any] | None:
 class Tab:
     """One browser tab: ``await open(path)``, then ``find``, ``emit_event``, ``wait_for``, ``close``."""
 
-    def __init__(self, base_url: str, *, record: bool = False, assets: bool = False) -> None:
+    def __init__(self, base_url: str, *, record: bool = False, assets: bool = False, deflate: bool = True) -> None:
         self.base_url = base_url.rstrip('/')
         jar = aiohttp.CookieJar(unsafe=True)  # unsafe: keeps the cookies of 127.0.0.1
         self.http = aiohttp.ClientSession(cookie_jar=jar, headers=HEADERS, timeout=aiohttp.ClientTimeout(total=None))
         # the socket on a connection of its own, as Chromium opens it (never a reused keep-alive one)
         self.ws_http = aiohttp.ClientSession(cookie_jar=jar, headers={'User-Agent': HEADERS['User-Agent']},
                                              timeout=aiohttp.ClientTimeout(total=None))
-        self.record, self.assets = record, assets
+        self.record, self.assets, self.deflate = record, assets, deflate
         self.sent: list[str] = []                   # every frame sent, when recording
         self.fetched: list[str] = []                # every subresource fetched (a cold load)
         self.ws_url = ''
@@ -206,7 +206,8 @@ class Tab:
                  'document_id': str(uuid.uuid4()), 'tab_id': str(uuid.uuid4()), 'old_tab_id': 'null',
                  'EIO': '4', 'transport': 'websocket'}
         self.ws_url = 'ws' + self.base_url[4:] + SOCKET_PATH + '?' + urlencode(query)
-        self.ws = await self.ws_http.ws_connect(self.ws_url, compress=15, max_msg_size=0, origin=self.base_url)
+        self.ws = await self.ws_http.ws_connect(self.ws_url, compress=15 if self.deflate else 0, max_msg_size=0,
+                                                origin=self.base_url)
         opened = await self.ws.receive_str()
         if not opened.startswith('0'):
             raise PageError(f'engine.io did not open: {opened[:200]!r}')

@@ -47,6 +47,7 @@ class WorkerPlan:
     rooms: list[RoomPlan]
     joins: list[tuple[float, int]] = field(default_factory=list)   # (offset s, room index) for joins
     assets: bool = False                    # joins: fetch what a cold browser fetches
+    deflate: bool = True                    # permessage-deflate, as Chromium negotiates it
     cpus: set[int] | None = None            # pin this process (the server has the others)
 
 
@@ -138,7 +139,7 @@ class Worker:
     # ---------- opening ----------
 
     async def tab(self, path: str, assets: bool = False) -> lp.Tab:
-        tab = lp.Tab(self.plan.base_url, assets=assets)
+        tab = lp.Tab(self.plan.base_url, assets=assets, deflate=self.plan.deflate)
         self.tabs.append(tab)
         return await tab.open(path, timeout=self.plan.timeout)
 
