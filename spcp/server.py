@@ -17,7 +17,7 @@ from spcp.settings import ASSETS_DIR, Settings
 # 60 cards, 0.33 MB in Issues; with 300 phones each dropping about once in 10 minutes, 120 s keeps
 # ~81 MB extra. Longer buys little: the outbox and drafts make a reload lose nothing.
 RECONNECT_TIMEOUT_S = 120
-ASSET_VERSION = '11'  # bump when assets/ change, so phones do not keep a stale copy
+ASSET_VERSION = '12'  # bump when assets/ change, so phones do not keep a stale copy
 
 
 def storage_secret(cfg: Settings) -> str:
@@ -41,7 +41,8 @@ def build() -> None:
     app.add_static_files('/assets', ASSETS_DIR)
     ui.add_head_html(f'<script src="/assets/browser-check.js?v={ASSET_VERSION}" defer></script>', shared=True)
     # our own files only (no CDN): the style sheet and the browser-side countdown
-    ui.add_head_html(f'<link rel="stylesheet" href="/assets/spcp.css?v={ASSET_VERSION}">'
+    ui.add_head_html(f'<link rel="stylesheet" href="/assets/utilities.css?v={ASSET_VERSION}">'
+                     f'<link rel="stylesheet" href="/assets/spcp.css?v={ASSET_VERSION}">'
                      f'<script src="/assets/timer.js?v={ASSET_VERSION}" defer></script>'
                      f'<script src="/assets/outbox.js?v={ASSET_VERSION}" defer></script>'
                      f'<script src="/assets/fit.js?v={ASSET_VERSION}" defer></script>', shared=True)
@@ -71,6 +72,7 @@ def start(cfg: Settings | None = None, *, announce: bool = True) -> None:
     ui.run(host=cfg.host, port=cfg.port, title='SPCP Live', storage_secret=storage_secret(cfg),
            reload=False, show=False, reconnect_timeout=RECONNECT_TIMEOUT_S, favicon=ASSETS_DIR / 'favicon.svg',
            language='en-US', show_welcome_message=False,
+           tailwind=False,  # 69 KB of script building styles on each phone: assets/utilities.css instead
            **tls_options(cfg))
 
 
