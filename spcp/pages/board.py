@@ -22,7 +22,7 @@ from starlette.responses import RedirectResponse
 
 from .. import entry, live, settings
 from ..actions import Outcome, read
-from ..domain import access, phases
+from ..domain import access, phases, views
 from ..domain.access import Actor, Role, normalize_code
 from ..domain.changes import (
     CardChanged,
@@ -42,7 +42,6 @@ from ..domain.events import format_code
 from ..domain.views import RoomView
 from ..i18n import Translator
 from ..links import join_url, public_base
-from ..room_reads import snapshot
 from .components.board_cards import BoardCards
 from .components.board_controls import PhaseControls, RoomSettings
 from .components.board_solutions import BoardSolutions
@@ -108,7 +107,7 @@ def board_page(code: str, request: Request, key: str = '') -> RedirectResponse |
     if not isinstance(opened, SignedIn):
         return opened
     base = public_base(str(request.base_url), settings.load())
-    Board(opened.tr, opened.actor, read(opened.actor, snapshot, room_id=opened.actor.room_id),
+    Board(opened.tr, opened.actor, read(opened.actor, views.snapshot, room_id=opened.actor.room_id),
           join_url(base, opened.code))
     return None
 

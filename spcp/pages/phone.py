@@ -8,13 +8,13 @@ from nicegui import app, ui
 from nicegui.client import ClientConnectionTimeout
 from starlette.requests import Request
 
-from .. import entry, live
+from .. import entry, live, room_reads
 from ..actions import Outcome, perform, read
+from ..domain import views
 from ..domain.access import Actor
 from ..domain.changes import CardChanged, Change, PhaseChanged, TimerChanged
 from ..domain.views import RoomView
 from ..i18n import Translator
-from ..room_reads import snapshot
 from .components.phone_issues import IssuesPhase
 from .components.phone_seat import Drafts, PhonePhase, PhoneSeat
 from .components.phone_solutions import SolutionsPhase
@@ -55,7 +55,7 @@ async def phone_page(code: str, request: Request) -> None:
         refusal_page(tr, tr('Cannot join this room'), joined)
         return
     actor = joined.value
-    PhoneScreen(tr, actor, read(actor, snapshot, room_id=actor.room_id), address)
+    PhoneScreen(tr, actor, read(actor, views.snapshot, room_id=actor.room_id), address)  # a page load: fresh
     entry.connected(actor, now=True)
     client.on_disconnect(lambda: entry.connected(actor, now=False))
     client.on_connect(lambda: entry.connected(actor, now=True))
@@ -94,7 +94,7 @@ class PhoneScreen:
         return perform(self.actor, action, address=self.address, room_id=self.view.id, **kwargs)
 
     def refresh(self) -> None:
-        self.view = read(self.actor, snapshot, room_id=self.actor.room_id)
+        self.view = read(self.actor, room_reads.snapshot, room_id=self.actor.room_id)  # shared after a change
         self.render()
 
     def render(self) -> None:

@@ -36,7 +36,7 @@ def remote_page(code: str, request: Request, key: str = '') -> RedirectResponse 
     if not isinstance(opened, SignedIn):
         return opened
     desk = Desk(opened.tr, opened.actor, opened.actor.room_id)
-    Remote(desk, desk.view())
+    Remote(desk, desk.view(fresh=True))
     return None
 
 

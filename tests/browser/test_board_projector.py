@@ -202,9 +202,18 @@ def look(board, room, server, shoot, seen_so_far) -> Callable[[str, str], Seen]:
     return at
 
 
+# the board is measured once laid out as it will stay: fonts in, and assets/fit.js done with the last change
+FITTED = """async () => {
+    await document.fonts.ready;
+    const frame = () => new Promise(done => requestAnimationFrame(() => done()));
+    for (let i = 0; i < 3; i++) await frame();
+}"""
+
+
 def look_at(board, phase: str, mode: str, server: Server, shoot: Callable) -> Seen:
     present(board, mode)
     board.evaluate('window.scrollTo(0, 0)')
+    board.evaluate(FITTED)
     found = board.evaluate(LOOK, [ROOM_TEXT, ROOM_TEXT_TODAY, EXEMPT])
     sizes = board.evaluate(TEXT_SIZES, [ROOM_TEXT, ROOM_TEXT_TODAY, EXEMPT, SMALLEST_PX])
     png = screenshot(board, phase, mode, shoot)

@@ -6,11 +6,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from ... import room_reads
 from ...actions import Outcome, perform, read
+from ...domain import views
 from ...domain.changes import Change
 from ...domain.views import RoomView
 from ...i18n import Translator
-from ...room_reads import snapshot
 from ..widgets import tell
 
 
@@ -26,9 +27,11 @@ class Desk:
         tell(self.tr, outcome)
         return outcome
 
-    def view(self) -> RoomView:
+    def view(self, *, fresh: bool = False) -> RoomView:
         """The room as it is now (raises DomainError once this browser is signed out)."""
-        return read(self.actor, snapshot, room_id=self.room_id)
+        # a page load reads the room itself (a write from outside this server, e.g. a command, shows at once);
+        # a re-read after a change shares the room's read with the other pages re-reading it
+        return read(self.actor, views.snapshot if fresh else room_reads.snapshot, room_id=self.room_id)
 
 
 class Tool(Protocol):
