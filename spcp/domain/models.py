@@ -1,6 +1,7 @@
 """SQLModel tables. Rows stay inside the domain; pages get the plain views of ``views.py``."""
 from __future__ import annotations
 
+import datetime as dt
 from datetime import UTC, datetime
 
 from sqlalchemy import JSON, Column, UniqueConstraint
@@ -24,6 +25,14 @@ class Event(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     # scrypt hash, set with `spcp organizer set-password`; None = the key alone signs in
     organizer_password_hash: str | None = None
+    # set up before the day (spcp.domain.setup); printed on the posters
+    date: dt.date | None = None
+    venue: str | None = None
+    # locale codes (spcp.i18n.LOCALES) the posters are printed in, at least one
+    languages: list = Field(default_factory=lambda: ['en'],
+                            sa_column=Column(JSON, nullable=False, server_default='["en"]'))
+    wifi_name: str | None = None
+    wifi_password: str | None = None  # printed on the posters for everyone in the hall: not a secret
 
 
 class Room(SQLModel, table=True):
@@ -49,6 +58,8 @@ class Room(SQLModel, table=True):
     paper_participants: int = Field(default=0, sa_column_kwargs={'server_default': '0'})
     # review before shown: a participant's new card waits (pending) until the facilitator approves it
     review_cards: bool = Field(default=False, sa_column_kwargs={'server_default': '0'})
+    # who facilitates the room (printed on its facilitator sheet); None = not said
+    facilitator_name: str | None = None
 
 
 class Participant(SQLModel, table=True):

@@ -88,8 +88,9 @@ OLD_ROWS = {
     'vote': {'id': 1, 'room_id': 1, 'card_id': 1, 'participant_id': 1, 'created_at': '2025-03-01 09:20:00.000000'},
 }
 # the columns later revisions add, with the value an old row gets
-ADDED = {'event': {'organizer_password_hash': None},
-         'room': {'expected_size': None, 'paper_participants': 0, 'review_cards': 0},
+ADDED = {'event': {'organizer_password_hash': None, 'date': None, 'venue': None, 'languages': '["en"]',
+                   'wifi_name': None, 'wifi_password': None},
+         'room': {'expected_size': None, 'paper_participants': 0, 'review_cards': 0, 'facilitator_name': None},
          'card': {'paper': 0, 'pending': 0, 'paper_dots': 0},
          'vote': {'origin_card_id': None}}
 
@@ -169,11 +170,11 @@ def _rows(path: Path, table: str) -> list[dict]:
     return _sql(path, f'SELECT * FROM {table} ORDER BY rowid')
 
 
-def test_revisions_form_one_line_from_baseline_to_paper_review():
+def test_revisions_form_one_line_from_baseline_to_event_setup():
     scripts = db._scripts()
     assert [s.revision for s in reversed(list(scripts.walk_revisions()))] == ['0001_baseline', '0002_trust',
-                                                                              '0003_paper_review']
-    assert db.head_revision() == '0003_paper_review'
+                                                                              '0003_paper_review', '0004_event_setup']
+    assert db.head_revision() == '0004_event_setup'
     assert db.BASELINE == '0001_baseline'
 
 
@@ -224,6 +225,21 @@ def test_paper_review_revision_adds_defaulted_columns_and_goes_back_down(tmp_pat
     assert _schema(path) == _schema(_upgraded_to(tmp_path / 'trust.sqlite3', '0002_trust'))
 
 
+def test_event_setup_revision_adds_nullable_columns_and_english_and_goes_back_down(tmp_path):
+    path = _upgraded_to(tmp_path / 'spcp.sqlite3', '0004_event_setup')
+    columns = _schema(path)['event']['columns']
+    assert {name: columns[name] for name in ('date', 'venue', 'languages', 'wifi_name', 'wifi_password')} == {
+        'date': ('DATE', True, None, 0), 'venue': ('VARCHAR', True, None, 0),
+        'languages': ('JSON', False, '\'["en"]\'', 0), 'wifi_name': ('VARCHAR', True, None, 0),
+        'wifi_password': ('VARCHAR', True, None, 0)}
+    assert _schema(path)['room']['columns']['facilitator_name'] == ('VARCHAR', True, None, 0)
+    engine = create_engine(_url(path))
+    with db.migration_connection(engine) as connection:
+        command.downgrade(db.migration_config(connection), '0003_paper_review')
+    engine.dispose()
+    assert _schema(path) == _schema(_upgraded_to(tmp_path / 'paper.sqlite3', '0003_paper_review'))
+
+
 def test_file_from_before_migrations_keeps_its_rows_and_gains_the_columns(tmp_path):
     path = _made_by_create_all_before_migrations(tmp_path / 'spcp.sqlite3', OLD_ROWS)
     engine = db.make_engine(_url(path))
@@ -236,6 +252,7 @@ def test_file_from_before_migrations_keeps_its_rows_and_gains_the_columns(tmp_pa
             event = session.exec(select(Event)).one()
             assert (event.name, event.plan, event.organizer_password_hash) == ('Riverside SPCP',
                                                                                {'phases': ['welcome']}, None)
+            assert (event.date, event.venue, event.languages, event.wifi_name) == (None, None, ['en'], None)
             room = session.exec(select(Room)).one()
             assert (room.join_code, room.phase, room.votes_revealed, room.expected_size) == ('ABC123', 'issues',
                                                                                              False, None)
