@@ -8,7 +8,7 @@ import time
 import pytest
 
 from spcp import live
-from spcp.domain.changes import PhaseChanged, TimerChanged
+from spcp.domain.changes import EventChange, PhaseChanged, TimerChanged
 from spcp.domain.views import TimerView
 
 
@@ -19,10 +19,10 @@ def fresh_channels():
     live.reset()
 
 
-async def delivered(room_id: int = 1) -> None:
-    """Wait (bounded) until the room's worker has handed out everything queued."""
+async def delivered(room_id: int = 1, *, event_id: int | None = None) -> None:
+    """Wait (bounded) until the room's (or event's) worker has handed out everything queued."""
     for _ in range(500):
-        channel = live._rooms.get(room_id)
+        channel = live._rooms.get(room_id) if event_id is None else live._events.get(event_id)
         if channel is None or (not channel.queue and (channel.worker is None or channel.worker.done())):
             return
         await asyncio.sleep(0.01)
@@ -102,3 +102,62 @@ async def test_a_counter_is_updated_once_per_burst() -> None:
     live.publish([PhaseChanged(1, 'solutions')])  # alone: counted at once
     await delivered()
     assert counted == ['themes', 'solutions']
+
+
+async def test_an_event_page_gets_its_rooms_changes_and_its_events_own() -> None:
+    seen: list[tuple[str, int | None]] = []
+    room_pages: list[object] = []
+    live.subscribe(1, room_pages.append)
+    live.subscribe_event(7, [1, 2], lambda change: seen.append((type(change).__name__, change.room_id)))
+    live.subscribe_event(8, [3], lambda change: seen.append(('other event', change.room_id)))
+    live.publish([PhaseChanged(1, 'issues'), PhaseChanged(2, 'vote'), PhaseChanged(1, 'vote'),
+                  PhaseChanged(4, 'vote'),  # a room nobody follows as part of an event
+                  EventChange(None, 7), EventChange(2, 7), EventChange(None, 9)])
+    assert seen == []
+    for room_id in (1, 2, 4):
+        await delivered(room_id)
+    await delivered(event_id=7)
+    assert sorted(seen, key=str) == [('EventChange', 2), ('EventChange', None), ('PhaseChanged', 1),
+                                     ('PhaseChanged', 1), ('PhaseChanged', 2)]
+    assert [c.phase for c in room_pages] == ['issues', 'vote']  # a room's pages never get the event's changes
+
+
+async def test_an_event_pages_changes_of_one_room_keep_their_order() -> None:
+    phases: list[str] = []
+    live.subscribe_event(7, [1], lambda change: phases.append(change.phase))
+    live.publish([PhaseChanged(1, p) for p in ('issues', 'vote', 'themes')])
+    live.publish([PhaseChanged(1, 'solutions')])
+    await delivered(1)
+    assert phases == ['issues', 'vote', 'themes', 'solutions']
+
+
+def test_without_an_event_loop_an_event_page_is_told_at_once() -> None:
+    seen: list[object] = []
+    live.subscribe_event(7, [1], seen.append)
+    live.publish([PhaseChanged(1, 'issues'), EventChange(None, 7)])
+    assert seen == [PhaseChanged(1, 'issues'), EventChange(None, 7)]
+
+
+async def test_a_pacer_runs_once_per_burst_and_at_most_once_per_period() -> None:
+    now = [100.0]
+    runs: list[float] = []
+    pacer = live.Pacer(lambda: runs.append(now[0]), every_s=0.05, clock=lambda: now[0])
+    live.subscribe_event(7, [1, 2], lambda _change: pacer.poke())
+    live.publish([PhaseChanged(room, 'vote') for room in (1, 2, 1, 2)])  # a burst in two rooms
+    await delivered(1)
+    await delivered(2)
+    await asyncio.sleep(0.01)
+    assert runs == [100.0]  # once for the four changes
+    pacer.poke()            # another change at once after: waits out the period (the clock stood still) ...
+    pacer.poke()
+    await asyncio.sleep(0.01)
+    assert runs == [100.0]
+    for _ in range(100):    # ... then runs once (bounded wait)
+        if len(runs) == 2:
+            break
+        await asyncio.sleep(0.01)
+    assert runs == [100.0, 100.0]
+    now[0] += 1             # a lone change long after: at once (its wait is 0 s by the clock)
+    pacer.poke()
+    await asyncio.sleep(0.01)
+    assert runs == [100.0, 100.0, 101.0]

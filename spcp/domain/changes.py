@@ -102,3 +102,11 @@ class PaperChanged(Change):
     participants: int
     cards: int
     dots_left: int
+
+
+@dataclass(frozen=True)
+class EventChange(Change):
+    """A change for the pages that follow a whole event (the organizer's), not for a room's pages.
+    ``room_id`` is the room it concerns, if one."""
+    room_id: int | None
+    event_id: int
