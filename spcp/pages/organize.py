@@ -1,4 +1,4 @@
-"""The organizer's overview of an event: every room, its links and how far it has got.
+"""The organizer's page of an event: the live dashboard of every room (``components/dashboard.py``).
 (The plenary, action plan, council and exports come in later issues.)
 
 The organizer link (``/organize/ID?key=...``) is a sign-in link, like the facilitator's: the
@@ -11,15 +11,14 @@ from nicegui import app, ui
 from starlette.requests import Request
 from starlette.responses import RedirectResponse
 
-from .. import entry, settings
+from .. import entry
 from ..actions import Outcome, read
+from ..domain.dashboard import dashboard
 from ..domain.errors import msgid
-from ..domain.events import format_code
-from ..domain.views import EventOverview, event_overview
 from ..i18n import Translator
-from ..links import public_base
 from .board import sign_in, signed_out
-from .language import language_switch, reader
+from .components.dashboard import EventDashboard
+from .language import reader
 from .widgets import client_address, frame, proof_of, refusal_page, remember_proof, tell
 
 SIGNED_OUT = msgid('Sign in with your organizer link.')
@@ -38,24 +37,8 @@ def organize_page(event_id: int, request: Request, key: str = '') -> RedirectRes
     if not found.done:
         refusal_page(tr, tr('Cannot open the organizer page'), signed_out(found, SIGNED_OUT))
         return None
-    base = public_base(str(request.base_url), settings.load())
-    show_overview(tr, read(found.value, event_overview, event_id=event_id), base)
+    EventDashboard(tr, found.value, read(found.value, dashboard, event_id=event_id))
     return None
-
-
-def show_overview(tr: Translator, overview: EventOverview, base: str) -> None:
-    with ui.column().classes('board'):
-        with ui.row().classes('w-full items-center justify-between'):
-            ui.label(overview.name).classes('board-title').props('role=heading aria-level=1 dir=auto')
-            language_switch(tr)
-        for room in overview.rooms:
-            with ui.row().classes('controls text-xl'):
-                ui.label(room.name).classes('font-bold').props('dir=auto')
-                ui.label(format_code(room.code))
-                ui.label(tr('Phase: {phase}', phase=tr(room.phase_title)))
-                ui.label(tr('{n} joined', n=room.participants))
-                ui.link(tr('Join link'), f'{base}/r/{room.code}')
-                ui.link(tr('Open board'), f'/board/{room.code}')
 
 
 def organizer_sign_in(event_id: int, outcome: Outcome) -> RedirectResponse:
