@@ -1,14 +1,22 @@
 """What a phone downloads to open a room for the first time, per language, in real Chromium.
 
     .venv/bin/python bench/first_load.py [--project DIR] [--runs 3] [--locales en,es,hi,ar]
+                                         [--profiles normal,slow] [--detail] [--revisit]
 
 Starts ``spcp serve`` from the checkout ``--project`` (default: this one) on 127.0.0.1 with a
-fresh data folder and an event made by ``spcp event create --json``, then, for each locale, opens
-the room's join URL in a new browser context (empty cache, HTTP cache disabled, the locale as
-``Accept-Language``) and waits until the room is shown and the network has been quiet for a while.
-Prints, per locale, the median over the runs of: requests, KB on the wire (encoded bodies and
-headers), KB of bodies as decoded, KB of fonts. Numbers, not pass/fail: the box is shared and noisy.
-Compare two checkouts with ``git worktree add /tmp/spcp-before <commit>`` and ``--project``.
+fresh data folder and an event made by ``spcp event create --json``, then, for each profile and
+locale, opens the room's join URL in a new browser context (empty cache, HTTP cache disabled, the
+locale as ``Accept-Language``) and waits until the room is shown and the network has been quiet for
+a while. Prints, per locale, the median over the runs of: requests, KB on the wire (encoded bodies
+and headers), KB of bodies as decoded, KB of fonts, and the time to a usable page: from navigation
+start until the room's heading is on screen, the socket is connected and the fonts the page shows
+have loaded (``document.fonts.ready`` a frame later). Profiles: ``normal`` (loopback as is) and
+``slow``, issue 16's slow phone (CPU throttled 4x, 1.6 Mbit/s down, 750 kbit/s up, 150 ms latency,
+set through Chromium's DevTools protocol). ``--detail`` lists every response of the last English
+load (URL, status, encoding, bytes); ``--revisit`` also opens the page a second time in the same
+context with the HTTP cache on (what a phone costs when it comes back, e.g. after a reload).
+Numbers, not pass/fail: the box is shared and noisy. Compare two checkouts with
+``git worktree add /tmp/spcp-before <commit>`` and ``--project``.
 """
 from __future__ import annotations
 
@@ -25,7 +33,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from playwright.sync_api import Browser, Request, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, Request, sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the project root: tests/serving.py
 from tests.serving import free_port, stop, wait_until_up  # noqa: E402
@@ -37,7 +45,29 @@ SPCP = [sys.executable, '-c', 'from spcp.cli import main; main()']  # the checko
 THIS_PROJECT = Path(__file__).resolve().parents[1]
 STARTUP_TIMEOUT_S = 30
 QUIET_MS = 700      # the network counts as idle after this long without a new request
-MAX_WAIT_S = 15     # per page load, whatever happens
+MAX_WAIT_S = 30     # per page load, whatever happens (the slow profile takes seconds)
+# issue 16's slow phone, through Chromium's DevTools protocol (bytes per second for the throughput)
+PROFILES: dict[str, dict] = {
+    'normal': {},
+    'slow': {'cpu': 4, 'network': {'offline': False, 'latency': 150, 'downloadThroughput': 1_600_000 / 8,
+                                   'uploadThroughput': 750_000 / 8}},
+}
+# Marks window.__usable (ms since navigation start) once the room's heading is shown, the socket is
+# connected and, a frame later, every font the page has asked for has loaded (text and icons drawn).
+USABLE_SCRIPT = '''(() => {
+  const shown = () => {
+    const heading = document.querySelector('.phone-phase');
+    return heading && heading.getClientRects().length && window.socket && window.socket.connected;
+  };
+  const poll = () => {
+    if (!shown()) { requestAnimationFrame(poll); return; }
+    window.__shown = performance.now();
+    requestAnimationFrame(() => setTimeout(() => document.fonts.ready.then(() => {
+      window.__usable = performance.now();
+    }), 0));
+  };
+  requestAnimationFrame(poll);
+})();'''
 
 
 @contextlib.contextmanager
@@ -72,7 +102,9 @@ class Load:
     wire: int = 0       # encoded body + response headers, as received
     decoded: int = 0    # bodies after decompression
     fonts: int = 0      # decoded bytes of font responses
+    usable_ms: float = 0.0
     font_files: list[str] = field(default_factory=list)
+    responses: list[tuple[str, int, str, int, int]] = field(default_factory=list)  # url, status, encoding, wire, body
 
 
 def _count(load: Load, request: Request) -> None:
@@ -81,38 +113,63 @@ def _count(load: Load, request: Request) -> None:
         return
     sizes = request.sizes()
     body = len(response.body()) if response.status < 300 or response.status >= 400 else 0
+    wire = sizes['responseBodySize'] + sizes['responseHeadersSize']
     load.requests += 1
-    load.wire += sizes['responseBodySize'] + sizes['responseHeadersSize']
+    load.wire += wire
     load.decoded += body
+    load.responses.append((request.url, response.status, response.headers.get('content-encoding', ''), wire, body))
     if request.resource_type == 'font':
         load.fonts += body
-        load.font_files.append(request.url.rsplit('/', 1)[-1])
+        load.font_files.append(request.url.rsplit('/', 1)[-1].split('?')[0])
 
 
-def first_load(browser: Browser, url: str, locale: str) -> Load:
+def _new_context(browser: Browser, locale: str) -> BrowserContext:
     context = browser.new_context(locale=locale, extra_http_headers={'Accept-Language': locale},
                                   viewport={'width': 390, 'height': 844}, is_mobile=True, has_touch=True)
+    context.add_init_script(USABLE_SCRIPT)
+    return context
+
+
+def _visit(context: BrowserContext, url: str, profile: str, *, cache: bool) -> Load:
+    """Open ``url`` in a new page of ``context`` under ``profile``; what it cost until quiet."""
+    page = context.new_page()
+    cdp = context.new_cdp_session(page)
+    cdp.send('Network.enable')
+    cdp.send('Network.setCacheDisabled', {'cacheDisabled': not cache})
+    settings = PROFILES[profile]
+    if 'cpu' in settings:
+        cdp.send('Emulation.setCPUThrottlingRate', {'rate': settings['cpu']})
+    if 'network' in settings:
+        cdp.send('Network.emulateNetworkConditions', settings['network'])
+    finished: list[Request] = []
+    page.on('requestfinished', lambda request: finished.append(request))
+    page.goto(url, wait_until='networkidle', timeout=MAX_WAIT_S * 1000)
+    # the room arrives over the websocket after the page; its text may fetch a script's font
+    page.wait_for_function('window.__usable !== undefined', timeout=MAX_WAIT_S * 1000)
+    _wait_quiet(page, finished)
+    load = Load(usable_ms=page.evaluate('window.__usable'))
+    for request in finished:
+        _count(load, request)
+    page.close()
+    return load
+
+
+def first_load(browser: Browser, url: str, locale: str, profile: str = 'normal',
+               revisit: bool = False) -> tuple[Load, Load | None]:
+    """A phone's first load of ``url`` (no cache); with ``revisit``, then a second one with the cache on."""
+    context = _new_context(browser, locale)
     try:
-        page = context.new_page()
-        cdp = context.new_cdp_session(page)
-        cdp.send('Network.enable')
-        cdp.send('Network.setCacheDisabled', {'cacheDisabled': True})
-        finished: list[Request] = []
-        page.on('requestfinished', lambda request: finished.append(request))
-        page.goto(url, wait_until='networkidle', timeout=MAX_WAIT_S * 1000)
-        # the room arrives over the websocket after the page; its text may fetch a script's font
-        page.locator('.phone-phase').first.wait_for(timeout=MAX_WAIT_S * 1000)
-        page.evaluate('document.fonts.ready.then(() => true)')
-        _wait_quiet(page, finished)
-        load = Load()
-        for request in finished:
-            _count(load, request)
-        return load
+        first = _visit(context, url, profile, cache=False)
+        if not revisit:
+            return first, None
+        # the first visit ran with the cache off, so fill it once, then measure the visit after that
+        _visit(context, url, 'normal', cache=True)
+        return first, _visit(context, url, profile, cache=True)
     finally:
         context.close()
 
 
-def _wait_quiet(page, finished: list[Request]) -> None:
+def _wait_quiet(page: Page, finished: list[Request]) -> None:
     deadline = time.monotonic() + MAX_WAIT_S
     seen = -1
     while len(finished) != seen and time.monotonic() < deadline:
@@ -124,7 +181,22 @@ def median_loads(loads: list[Load]) -> dict[str, float]:
     return {'requests': statistics.median(x.requests for x in loads),
             'wire': statistics.median(x.wire for x in loads) / 1024,
             'decoded': statistics.median(x.decoded for x in loads) / 1024,
-            'fonts': statistics.median(x.fonts for x in loads) / 1024}
+            'fonts': statistics.median(x.fonts for x in loads) / 1024,
+            'usable': statistics.median(x.usable_ms for x in loads)}
+
+
+def _row(label: str, loads: list[Load]) -> str:
+    m = median_loads(loads)
+    files = ', '.join(sorted(set(loads[-1].font_files)))
+    return (f'| {label} | {m["requests"]:.0f} | {m["wire"]:.1f} | {m["decoded"]:.1f} | {m["fonts"]:.1f} '
+            f'| {m["usable"]:.0f} | {files} |')
+
+
+def _print_detail(load: Load) -> None:
+    print('\n| response | status | encoding | bytes on the wire | bytes decoded |')
+    print('|---|---:|---|---:|---:|')
+    for url, status, encoding, wire, body in load.responses:
+        print(f'| {url.split("/", 3)[-1][:90]} | {status} | {encoding or "-"} | {wire} | {body} |')
 
 
 def main() -> None:
@@ -132,22 +204,30 @@ def main() -> None:
     parser.add_argument('--project', type=Path, default=THIS_PROJECT, help="checkout whose 'spcp serve' to start")
     parser.add_argument('--runs', type=int, default=3)
     parser.add_argument('--locales', default='en,es,hi,ar')
+    parser.add_argument('--profiles', default='normal,slow', help=f'comma-separated, of {", ".join(PROFILES)}')
+    parser.add_argument('--detail', action='store_true', help='list every response of the last English load')
+    parser.add_argument('--revisit', action='store_true', help='also measure a second visit with the cache on')
     args = parser.parse_args()
     project = args.project.resolve()
     commit = subprocess.run(['git', 'rev-parse', '--short', 'HEAD'], cwd=project, capture_output=True,
                             text=True).stdout.strip()
     print(f'{project} at {commit or "?"}: median of {args.runs} first loads of the join URL (390x844, no cache)')
+    detail: Load | None = None
     with serving(project) as url, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        print('| locale | requests | KB on the wire | KB decoded | KB fonts | font files |')
-        print('|---|---:|---:|---:|---:|---|')
-        for locale in args.locales.split(','):
-            loads = [first_load(browser, url, locale) for _ in range(args.runs)]
-            m = median_loads(loads)
-            files = ', '.join(sorted(set(loads[-1].font_files)))
-            print(f'| {locale} | {m["requests"]:.0f} | {m["wire"]:.1f} | {m["decoded"]:.1f} | {m["fonts"]:.1f} '
-                  f'| {files} |')
+        print('| profile, locale | requests | KB on the wire | KB decoded | KB fonts | ms to usable | font files |')
+        print('|---|---:|---:|---:|---:|---:|---|')
+        for profile in args.profiles.split(','):
+            for locale in args.locales.split(','):
+                loads = [first_load(browser, url, locale, profile, args.revisit) for _ in range(args.runs)]
+                print(_row(f'{profile}, {locale}', [first for first, _ in loads]))
+                if args.revisit:
+                    print(_row(f'{profile}, {locale}, revisit', [again for _, again in loads if again]))
+                if locale == 'en':
+                    detail = loads[-1][0]
         browser.close()
+    if args.detail and detail is not None:
+        _print_detail(detail)
 
 
 if __name__ == '__main__':
