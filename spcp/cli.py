@@ -2,8 +2,12 @@
 
     spcp serve [--host 0.0.0.0] [--port 8080] [--data-dir DIR] [--public-url URL] [--tls-cert F --tls-key F]
     spcp demo [--data-dir DIR] [--port N] [--public-url URL]
-    spcp event create --name NAME --rooms N [--plan PATH] [--data-dir DIR] [--port N] [--public-url URL] [--json]
+    spcp event create --name NAME --rooms N [--plan PATH] [--date YYYY-MM-DD] [--venue TEXT] [--languages en,es]
+                      [--wifi-name NAME] [--wifi-password TEXT] [--dots N] [--minutes PHASE=N ...]
+                      [--room-name NAME ...] [--facilitator NAME ...] [--expected-size N ...]
+                      [--data-dir DIR] [--port N] [--public-url URL] [--json]
     spcp event links [--event ID] [--data-dir DIR] [--port N] [--public-url URL] [--json]
+    spcp posters EVENT --out FILE.pdf [--data-dir DIR] [--port N] [--public-url URL]
     spcp room rotate-key CODE [--data-dir DIR]
     spcp organizer set-password EVENT [--data-dir DIR] [--remove]
 
@@ -16,6 +20,7 @@ never a traceback.
 """
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import re
@@ -30,6 +35,8 @@ from sqlmodel import select
 
 from . import db, hardening, settings
 from .domain.errors import DomainError
+from .domain.phases import PHASES
+from .domain.setup import LANGUAGES, EventDetails, RoomDetails
 from .i18n import english
 from .settings import DEFAULT_PLAN, SESSIONS_DIR, Settings
 
@@ -182,11 +189,42 @@ def demo(data_dir: DataDir = DEFAULT_DATA_DIR, port: Port = None, public_url: Pu
         typer.echo(format_event(describe_event(session, event, base_url(cfg))))
 
 
+# what `spcp event create` sets up besides the name and the rooms (spcp.domain.setup checks it)
+EventDate = Annotated[str | None, typer.Option('--date', metavar='YYYY-MM-DD',
+                                               help='Day of the event (on the posters).')]
+Venue = Annotated[str | None, typer.Option('--venue', metavar='TEXT', help='Where it takes place (on the posters).')]
+Languages = Annotated[str, typer.Option('--languages', metavar='CODES', help='Languages of the posters, '
+                                        f'comma-separated, from {",".join(LANGUAGES)}.')]
+WifiName = Annotated[str | None, typer.Option('--wifi-name', metavar='NAME', help='Wi-Fi network on the posters.')]
+WifiPassword = Annotated[str | None, typer.Option('--wifi-password', metavar='TEXT', help='Its password, printed '
+                                                  'on the posters for everyone in the hall.')]
+Dots = Annotated[int | None, typer.Option('--dots', metavar='N', help="Dots per participant (default: the plan's).")]
+Minutes = Annotated[list[str] | None, typer.Option('--minutes', metavar='PHASE=N', help='Minutes of a phase, e.g. '
+                                                   f'issues=25 (repeat; phases: {", ".join(PHASES)}; default: '
+                                                   "the plan's).")]
+RoomNames = Annotated[list[str] | None, typer.Option('--room-name', metavar='NAME', help='Name of the next room, in '
+                                                     'order (repeat; rooms not named are Room 1, Room 2...).')]
+Facilitators = Annotated[list[str] | None, typer.Option('--facilitator', metavar='NAME', help='Facilitator of the '
+                                                        'next room, in order (repeat).')]
+ExpectedSizes = Annotated[list[int] | None, typer.Option('--expected-size', metavar='N', help='People expected in a '
+                                                         'room: once for every room, or once per room.')]
+
+
 @event_app.command('create')
 def event_create(
     name: Annotated[str, typer.Option('--name', help='Name of the event, e.g. "Riverside SPCP, 12 May".')],
     rooms: Annotated[int, typer.Option('--rooms', help='Number of breakout rooms.')],
     plan: Annotated[Path, typer.Option('--plan', help='Session plan (TOML).')] = DEFAULT_PLAN,
+    date: EventDate = None,
+    venue: Venue = None,
+    languages: Languages = 'en',
+    wifi_name: WifiName = None,
+    wifi_password: WifiPassword = None,
+    dots: Dots = None,
+    minutes: Minutes = None,
+    room_names: RoomNames = None,
+    facilitators: Facilitators = None,
+    expected: ExpectedSizes = None,
     data_dir: DataDir = DEFAULT_DATA_DIR,
     port: Port = None,
     public_url: PublicUrl = None,
@@ -197,7 +235,8 @@ def event_create(
     The links use the host, port and public URL `spcp serve` last ran with on this data folder
     (kept in its settings.toml) unless --port or --public-url say otherwise."""
     from .domain.errors import DomainError
-    from .domain.events import MAX_ROOMS, create_event
+    from .domain.events import MAX_ROOMS
+    from .domain.setup import create_event
     from .links import base_url, describe_event, format_event
     from .plan import PlanError, load_plan
 
@@ -205,6 +244,9 @@ def event_create(
         fail('the event needs a name: --name "Riverside SPCP"')
     if not 1 <= rooms <= MAX_ROOMS:
         fail(f'--rooms must be between 1 and {MAX_ROOMS} (got {rooms})')
+    details = event_details(name, date, venue, languages, wifi_name, wifi_password)
+    room_list = room_details(rooms, room_names or [], facilitators or [], expected or [])
+    phase_minutes = parse_minutes(minutes or [])
     try:
         session_plan = load_plan(plan)
     except PlanError as error:
@@ -212,7 +254,7 @@ def event_create(
     cfg = configure(data_dir=data_dir, port=port, public_url=public_url)
     try:
         with db.session() as session:
-            event = create_event(session, name, rooms, session_plan)
+            event = create_event(session, details, session_plan, room_list, dots=dots, minutes=phase_minutes)
             info = describe_event(session, event, base_url(cfg))
     except DomainError as error:
         fail(said(error))
@@ -222,6 +264,44 @@ def event_create(
         typer.echo(json.dumps(info, indent=2))
     else:
         typer.echo(format_event(info))
+
+
+def event_details(name: str, date: str | None, venue: str | None, languages: str, wifi_name: str | None,
+                  wifi_password: str | None) -> EventDetails:
+    """The event's details from the flags (the domain checks them further)."""
+    try:
+        day = dt.date.fromisoformat(date.strip()) if date else None
+    except ValueError:
+        fail(f'--date must be a day like 2025-05-12 (got {date!r})')
+    codes = tuple(code.strip().lower() for code in languages.split(',') if code.strip())
+    unknown = [code for code in codes if code not in LANGUAGES]
+    if unknown or not codes:
+        fail(f'--languages takes one or more of {",".join(LANGUAGES)}, comma-separated (got {languages!r})')
+    return EventDetails(name, day, venue, codes, wifi_name, wifi_password)
+
+
+def room_details(rooms: int, names: list[str], facilitators: list[str], expected: list[int]) -> list[RoomDetails]:
+    """Each room's name, facilitator and expected size from the repeated flags, in order."""
+    for flag, values in (('--room-name', names), ('--facilitator', facilitators), ('--expected-size', expected)):
+        if len(values) > rooms:
+            fail(f'{flag} was given {len(values)} times for {rooms} room(s)')
+    if len(expected) not in (0, 1, rooms):
+        fail(f'--expected-size: give it once for every room, or once per room ({rooms} times)')
+    sizes = expected * rooms if len(expected) == 1 else expected
+    return [RoomDetails(names[i] if i < len(names) else f'Room {i + 1}',
+                        facilitators[i] if i < len(facilitators) else None,
+                        sizes[i] if i < len(sizes) else None) for i in range(rooms)]
+
+
+def parse_minutes(values: list[str]) -> dict[str, int] | None:
+    """``['issues=25', 'vote=10']`` -> ``{'issues': 25, 'vote': 10}`` (None: the plan's minutes)."""
+    minutes: dict[str, int] = {}
+    for value in values:
+        phase, _, number = value.partition('=')
+        if phase.strip() not in PHASES or not number.strip().isdigit():
+            fail(f'--minutes takes PHASE=N with a phase among {", ".join(PHASES)}, e.g. issues=25 (got {value!r})')
+        minutes[phase.strip()] = int(number)
+    return minutes or None
 
 
 @event_app.command('links')
@@ -244,6 +324,43 @@ def event_links(
             fail(f'no event with id {event_id}' if event_id is not None else 'no event yet')
         infos = [describe_event(session, event, base_url(cfg)) for event in events]
     typer.echo(json.dumps(infos, indent=2) if as_json else '\n\n'.join(format_event(i) for i in infos))
+
+
+@app.command()
+def posters(
+    event_id: Annotated[int, typer.Argument(metavar='EVENT', help='The event id (`event_id` in '
+                                            '`spcp event create --json`; see `spcp event links`).')],
+    out: Annotated[Path, typer.Option('--out', metavar='FILE.pdf', help='The PDF file to write, e.g. posters.pdf.')],
+    data_dir: DataDir = DEFAULT_DATA_DIR,
+    port: Port = None,
+    public_url: PublicUrl = None,
+) -> None:
+    """Write the printable posters: one page per room (QR code, room code, Wi-Fi), then a facilitator
+    sheet per room with its board and remote sign-in links."""
+    from .domain import access, setup
+    from .domain.models import Event
+    from .links import base_url
+    from .posters import poster_view, render
+
+    cfg = configure(data_dir=data_dir, port=port, public_url=public_url)
+    try:
+        with db.session() as session:
+            event = session.get(Event, event_id)
+            if event is None:
+                fail(f'no event with id {event_id} (see `spcp event links`)')
+            owner = access.organizer_by_proof(session, event.id, access.fingerprint(event.organizer_key))
+            view = poster_view(setup.event_setup(session, owner, event.id),
+                               setup.facilitator_keys(session, owner, event.id), base_url(cfg))
+    except DomainError as error:
+        fail(said(error))
+    try:  # the facilitator sheets carry the rooms' keys: the file is this account's only
+        descriptor = os.open(Path(out).expanduser(), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, 'wb') as handle:
+            handle.write(render(view))
+    except OSError as error:
+        fail(f'cannot write {out}: {error}', EXIT_FAILURE)
+    typer.echo(f'Wrote {out}: {len(view.rooms)} room poster(s) for {view.address}, then {len(view.rooms)} '
+               'facilitator sheet(s). The sheets carry the board keys: give each only to its facilitator.')
 
 
 @room_app.command('rotate-key')

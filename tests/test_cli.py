@@ -475,3 +475,82 @@ def test_remember_writes_a_private_file_that_reads_back(tmp_path):
     assert settings.remember(tmp_path, {'public_url': None})
     assert tomllib.loads(path.read_text()) == {'host': '0.0.0.0', 'port': 8080}
     assert path.read_text().startswith('# SPCP Live settings.')
+
+
+# --- setting an event up from the command line, and its posters ------------------------------------------------
+
+SET_UP = ('--date', '2025-05-12', '--venue', 'Riverside Library', '--languages', 'en, es,hi', '--wifi-name', 'Guest',
+          '--wifi-password', 'trust2025', '--dots', '4', '--minutes', 'issues=25', '--minutes', 'vote=7',
+          '--room-name', 'North', '--room-name', 'South', '--facilitator', 'Ana Ruiz', '--expected-size', '12')
+
+
+def test_event_create_sets_the_event_up(isolated):
+    result = run('event', 'create', '--name', 'Riverside SPCP', '--rooms', '3', *SET_UP, '--data-dir', str(isolated),
+                 '--json')
+    assert result.exit_code == 0, result.output
+    info = json.loads(result.stdout)
+    check_description(info, 'Riverside SPCP', 3)  # the JSON is as before
+    [(event, rooms)] = events_in(isolated)
+    assert event.id == info['event_id']
+    assert (str(event.date), event.venue, event.languages, event.wifi_name, event.wifi_password) == (
+        '2025-05-12', 'Riverside Library', ['en', 'es', 'hi'], 'Guest', 'trust2025')
+    assert [(r.name, r.facilitator_name, r.expected_size, r.dots_per_participant) for r in rooms] == [
+        ('North', 'Ana Ruiz', 12, 4), ('South', None, 12, 4), ('Room 3', None, 12, 4)]
+    assert {p['id']: p['minutes'] for p in event.plan['phases']} == {
+        'welcome': 10, 'issues': 25, 'vote': 7, 'themes': 15, 'solutions': 30, 'wrapup': 5}
+
+
+@pytest.mark.parametrize(('args', 'words'), [
+    (['--date', '12/05/2025'], '--date must be a day like 2025-05-12'),
+    (['--languages', 'en,fr'], '--languages takes one or more of en,es,hi,ar'),
+    (['--languages', ' , '], '--languages takes one or more of en,es,hi,ar'),
+    (['--minutes', 'lunch=30'], '--minutes takes PHASE=N'),
+    (['--minutes', 'issues=ten'], '--minutes takes PHASE=N'),
+    (['--minutes', 'issues=0'], 'A phase lasts between 1 and 240 minutes.'),
+    (['--dots', '0'], 'Dots per participant: between 1 and 20.'),
+    (['--room-name', 'A', '--room-name', 'B', '--room-name', 'C'], '--room-name was given 3 times for 2 room(s)'),
+    (['--expected-size', '0'], 'The expected number of people is between 1 and 2,000.'),
+    (['--wifi-name', 'a\nb'], 'Please keep it to one line.'),
+])
+def test_bad_set_up_is_one_line_and_saves_nothing(isolated, args, words):
+    result = run('event', 'create', '--name', 'X', '--rooms', '2', *args, '--data-dir', str(isolated), '--json')
+    assert result.exit_code == 2, result.output
+    assert result.stdout == '' and 'Traceback' not in result.stderr
+    assert result.stderr.startswith('spcp: error:') and words in result.stderr and result.stderr.count('\n') == 1
+    assert not (isolated / 'spcp.sqlite3').exists() or events_in(isolated) == []
+
+
+def decoded_qr_codes(pdf: Path, folder: Path) -> list[list[str]]:
+    """Every page of the PDF rendered (pdftoppm), and the QR codes on each (zbarimg)."""
+    import shutil
+    tools = [shutil.which(name) for name in ('pdftoppm', 'zbarimg')]
+    if None in tools:
+        pytest.skip('pdftoppm and zbarimg are needed (apt-get install poppler-utils zbar-tools)')
+    subprocess.run([tools[0], '-r', '72', '-png', str(pdf), str(folder / 'page')], check=True, timeout=60)
+    return [sorted(subprocess.run([tools[1], '--raw', '-q', str(page)], capture_output=True, text=True,
+                                  timeout=30).stdout.split()) for page in sorted(folder.glob('page-*.png'))]
+
+
+def test_posters_use_the_address_spcp_serve_remembered(isolated, unset, started, tmp_path):
+    assert run('serve', '--public-url', 'http://10.0.0.5:9000', '--data-dir', str(isolated)).exit_code == 0
+    created = run('event', 'create', '--name', 'Riverside', '--rooms', '2', '--data-dir', str(isolated), '--json')
+    info = json.loads(created.stdout)
+    out = tmp_path / 'posters.pdf'
+    result = run('posters', str(info['event_id']), '--out', str(out), '--data-dir', str(isolated))
+    assert result.exit_code == 0, result.output
+    assert f'Wrote {out}: 2 room poster(s) for http://10.0.0.5:9000' in result.stdout
+    assert out.stat().st_mode & 0o777 == 0o600  # the facilitator sheets carry the board keys
+    rooms = info['rooms']
+    assert all(room['join_url'].startswith('http://10.0.0.5:9000/r/') for room in rooms)
+    assert decoded_qr_codes(out, tmp_path) == [[rooms[0]['join_url']], [rooms[1]['join_url']],
+                                               sorted([rooms[0]['facilitator_url'], rooms[0]['remote_url']]),
+                                               sorted([rooms[1]['facilitator_url'], rooms[1]['remote_url']])]
+
+
+def test_posters_of_an_unknown_event_or_to_a_bad_path_are_one_line(isolated, tmp_path):
+    run('event', 'create', '--name', 'E', '--rooms', '1', '--data-dir', str(isolated))
+    result = run('posters', '99', '--out', str(tmp_path / 'p.pdf'), '--data-dir', str(isolated))
+    assert result.exit_code == 2 and result.stderr == 'spcp: error: no event with id 99 (see `spcp event links`)\n'
+    result = run('posters', '1', '--out', str(tmp_path / 'no' / 'such' / 'p.pdf'), '--data-dir', str(isolated))
+    assert result.exit_code == 1 and result.stderr.startswith('spcp: error: cannot write') and 'Traceback' not in \
+        result.output
