@@ -31,7 +31,7 @@ from ..language import language_switch
 from ..widgets import labelled, refusal_text, tell
 from .dashboard_room import RoomCard
 
-CSS_VERSION = '1'
+CSS_VERSION = '2'
 REDRAW_EVERY_S = 0.3  # a dashboard redraws its rooms' counts at most this often
 ALERTS_EVERY_S = 30.0
 
@@ -66,10 +66,11 @@ class EventDashboard:
 
     def build_move_all(self, board: dashboard.Dashboard) -> None:
         with ui.element('div').classes('dash-move'):
+            ui.label(self.tr('Move all rooms to')).classes('dash-move-label')
             self.move_phase = ui.select({p.id: self.tr(p.title) for p in board.phases}, value=board.phases[0].id) \
                 .props('dense outlined options-dense').classes('dash-phase').mark('move-all-phase')
             labelled(self.move_phase, aria_label=self.tr('Phase for every room'))
-            ui.button(self.tr('Move all rooms'), icon='fast_forward', on_click=self.confirm_move_all) \
+            ui.button(self.tr('Move'), icon='fast_forward', on_click=self.confirm_move_all) \
                 .props('unelevated no-caps').mark('move-all')
 
     def build_confirm(self) -> None:
