@@ -11,11 +11,17 @@ the event's first language (it is read by one person, who set the event up with 
 """
 from __future__ import annotations
 
+import atexit
 import datetime as dt
+import shutil
+import tempfile
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 
 import qrcode
 from babel.dates import format_date
+from fontTools.ttLib import TTFont
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
@@ -96,18 +102,40 @@ def render(view: PosterView) -> bytes:
     return bytes(pdf.output())
 
 
+@cache
+def font_files() -> dict[str, tuple[Path, Path]]:
+    """Our woff2 fonts as TrueType files, converted once per process into a private temporary folder:
+    fpdf2 reads woff2 too, but rebuilds its glyphs for every document (half a second each time)."""
+    folder = Path(tempfile.mkdtemp(prefix='spcp-fonts-'))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+
+    def converted(name: str) -> Path:
+        font = TTFont(FONTS / name)
+        font.flavor = None
+        path = folder / Path(name).with_suffix('.ttf').name
+        font.save(path)
+        return path
+
+    return {family: (converted(regular), converted(bold)) for family, (regular, bold) in FAMILIES.items()}
+
+
 def _document() -> FPDF:
     pdf = FPDF(orientation='portrait', unit='mm', format='A4')
     pdf.set_margins(MARGIN, MARGIN, MARGIN)
     pdf.set_auto_page_break(False)
-    for family, (regular, bold) in FAMILIES.items():
-        pdf.add_font(family, '', FONTS / regular)
-        pdf.add_font(family, 'B', FONTS / bold)
+    for family, (regular, bold) in font_files().items():
+        pdf.add_font(family, '', regular)
+        pdf.add_font(family, 'B', bold)
     # Latin first (URLs, codes, digits), Devanagari and Arabic for what it lacks
     pdf.set_fallback_fonts(['deva', 'arab'], exact_match=False)
-    pdf.set_text_shaping(True)
     pdf.set_title('SPCP Live posters')
     return pdf
+
+
+def needs_shaping(text: str) -> bool:
+    """Whether HarfBuzz must lay ``text`` out: scripts from Hebrew on (Arabic, Devanagari...) join, reorder or
+    combine their letters; Latin does not, and shaping every width measured while wrapping costs seconds."""
+    return any(ord(ch) >= 0x0590 for ch in text)
 
 
 def _line(pdf: FPDF, text: str, size: float, *, bold: bool = False, color: tuple[int, int, int] = INK,
@@ -115,8 +143,12 @@ def _line(pdf: FPDF, text: str, size: float, *, bold: bool = False, color: tuple
     """One paragraph across the page (wrapped), then ``gap`` mm of space."""
     pdf.set_font('latin', 'B' if bold else '', size)
     pdf.set_text_color(*color)
+    pdf.set_text_shaping(needs_shaping(text))
     pdf.set_x(MARGIN)
-    pdf.multi_cell(WIDTH, size * 0.45, text, align=align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    if pdf.get_string_width(text) <= WIDTH - 2 * pdf.c_margin:  # one line: measured once, not glyph by glyph
+        pdf.cell(WIDTH, size * 0.45, text, align=align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    else:
+        pdf.multi_cell(WIDTH, size * 0.45, text, align=align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.ln(gap)
 
 
@@ -196,6 +228,7 @@ def _link_block(pdf: FPDF, tr: Translator, url: str, side: float, title: str, ho
     for text, size, style, color in ((title, 20, 'B', ACCENT), (how, 13, '', INK), (url, 10, '', MUTED)):
         pdf.set_font('latin', style, size)
         pdf.set_text_color(*color)
+        pdf.set_text_shaping(needs_shaping(text))
         pdf.set_x(text_x)
         pdf.multi_cell(text_w, size * 0.45, text, align=align, new_x=XPos.LEFT, new_y=YPos.NEXT)
         pdf.ln(2)
