@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -12,6 +13,9 @@ from spcp.domain.setup import EventSetup, PhaseMinutes, RoomSetup
 from spcp.posters import PosterRoom, PosterView, poster_view, render
 
 BASE = 'http://192.168.4.1:8080'
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = PROJECT_ROOT / 'test-artifacts'    # git-ignored
+SCREENSHOTS = PROJECT_ROOT / 'docs' / 'screenshots'
 TOOLS = {'pdftoppm': 'poppler-utils', 'pdftotext': 'poppler-utils', 'zbarimg': 'zbar-tools'}
 
 
@@ -58,9 +62,16 @@ VIEW = PosterView('Riverside SPCP', dt.date(2025, 5, 12), 'Riverside Library, Ha
 
 @pytest.fixture(scope='module')
 def rendered(tmp_path_factory) -> tuple[bytes, list[Path], Path]:
+    """The posters of VIEW; the first page is kept as test-artifacts/poster.png (and, with
+    SPCP_UPDATE_SCREENSHOTS=1, as the README's docs/screenshots/poster.png)."""
     folder = tmp_path_factory.mktemp('posters')
     pdf = render(VIEW)
-    return pdf, pages_of(pdf, folder), folder
+    pages = pages_of(pdf, folder)
+    ARTIFACTS.mkdir(exist_ok=True)
+    shutil.copyfile(pages[0], ARTIFACTS / 'poster.png')
+    if os.environ.get('SPCP_UPDATE_SCREENSHOTS') == '1':
+        shutil.copyfile(pages[0], SCREENSHOTS / 'poster.png')
+    return pdf, pages, folder
 
 
 def test_one_poster_then_one_facilitator_sheet_per_room(rendered):

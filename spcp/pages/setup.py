@@ -1,0 +1,58 @@
+"""The organizer's set-up of an event before the day (``/organize/ID/setup``): its details, dots and
+phase minutes, rooms, the posters to print, and a new event.
+
+Signed in as on the organizer page (``organize.py``): the organizer link leaves a proof in this
+browser; without one (or with a pending password) this page says so, as that page does.
+"""
+from __future__ import annotations
+
+from nicegui import app, ui
+from starlette.requests import Request
+
+from .. import entry, settings
+from ..links import public_base
+from .board import signed_out
+from .components.setup_desk import SetupDesk
+from .components.setup_event import EventForm
+from .components.setup_new_event import NewEventForm
+from .components.setup_posters import PosterDownload
+from .components.setup_rooms import RoomList
+from .components.setup_timing import TimingForm
+from .language import language_switch, reader
+from .organize import SIGNED_OUT, ask_password
+from .widgets import client_address, frame, proof_of, refusal_page
+
+CSS_VERSION = '2'
+
+
+@ui.page('/organize/{event_id}/setup')
+def setup_page(event_id: int, request: Request) -> None:
+    tr = reader(request)
+    frame(tr, tr('Set up the event'))
+    if app.storage.user.get('pending', {}).get(str(event_id)):
+        ask_password(tr, event_id, client_address(request))
+        return
+    found = entry.organizer_actor(event_id, proof_of('event', event_id))
+    if not found.done:
+        refusal_page(tr, tr('Cannot open the organizer page'), signed_out(found, SIGNED_OUT))
+        return
+    desk = SetupDesk(tr, found.value, event_id, public_base(str(request.base_url), settings.load()))
+    event = desk.read()
+    if event is None:
+        return
+    ui.add_head_html(f'<link rel="stylesheet" href="/assets/setup.css?v={CSS_VERSION}">')
+    with ui.element('main').classes('setup'):
+        with ui.element('div').classes('setup-head'):
+            with ui.element('div').classes('setup-titles'):
+                title = ui.label(event.name).classes('setup-title').props('role=heading aria-level=1 dir=auto')
+                ui.label(tr('Set up the event')).classes('setup-subtitle')
+            ui.link(tr('Back to the rooms'), f'/organize/{event_id}').classes('setup-link').mark('back-to-rooms')
+            language_switch(tr)
+        with ui.element('div').classes('setup-columns'):
+            with ui.element('div').classes('setup-column'):
+                EventForm(desk, event, on_saved=title.set_text)
+                PosterDownload(desk)
+                NewEventForm(desk)
+            with ui.element('div').classes('setup-column'):
+                RoomList(desk, event)
+                TimingForm(desk, event)
