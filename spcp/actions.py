@@ -1,6 +1,7 @@
 """The one seam every page action goes through: ``perform(actor, action, ...)``.
 
-It opens the database session, applies the rate limits, calls the domain, publishes the changes
+It opens the database session, applies the rate limits, calls the domain, writes a facilitator's or
+organizer's action to the audit log (``domain/audit.py``; never a participant's), publishes the changes
 to everyone looking at the room and turns a refusal into a message (a message id and its
 parameters, translated where it is shown). Its :class:`Outcome` says plainly whether the action
 was done. No page opens a session itself. A later multi-process or PostgreSQL version plugs in
@@ -16,6 +17,7 @@ from typing import Any
 from sqlalchemy.exc import SQLAlchemyError
 
 from . import db, live
+from .domain import audit
 from .domain.access import Actor, Role
 from .domain.changes import Change
 from .domain.errors import DomainError, msgid
@@ -96,6 +98,8 @@ def perform(actor: Actor, action: Callable[..., Any], /, *, address: str | None 
     try:
         with db.session() as session:
             value, changes = _split(action(session, actor, **kwargs))
+            if actor.role is not Role.PARTICIPANT:  # every staff action done, even one that changed nothing
+                changes = [*changes, *_audited(session, actor, action, kwargs, changes)]
     except DomainError as error:
         return Outcome.refused(error.msgid, **error.params)
     except SQLAlchemyError:
@@ -103,6 +107,19 @@ def perform(actor: Actor, action: Callable[..., Any], /, *, address: str | None 
         return Outcome.refused(BUSY, retry=True)
     live.publish(changes)
     return Outcome(True, value=value, changes=tuple(changes))
+
+
+def _audited(session, actor: Actor, action: Callable[..., Any], kwargs: dict[str, Any],
+             changes: list[Change]) -> list[Change]:
+    """The staff action, written to the audit log (its change for the organizer's page). The action is
+    already committed: a log that cannot be written is logged here, never turned into a refusal."""
+    try:
+        recorded = audit.record(session, actor, audit.action_name(action), kwargs, changes)
+    except SQLAlchemyError:
+        log.exception('audit log not written for %s', audit.action_name(action))
+        session.rollback()
+        return []
+    return [recorded] if recorded else []
 
 
 def read(actor: Actor, view: Callable[..., Any], /, **kwargs: Any) -> Any:

@@ -110,3 +110,21 @@ class EventChange(Change):
     ``room_id`` is the room it concerns, if one."""
     room_id: int | None
     event_id: int
+
+
+@dataclass(frozen=True)
+class AuditView:
+    """One line of the audit log as the organizer reads it (``audit.py``): no participant in it."""
+    id: int
+    room_id: int | None       # None: the whole event
+    room_name: str | None     # as the room is called now (None: the whole event, or a room since removed)
+    role: str                 # 'facilitator' or 'organizer'
+    action: str               # e.g. 'rooms.set_phase'
+    detail: str | None        # a phase id, 'on' or 'off'
+    at: float                 # epoch seconds
+
+
+@dataclass(frozen=True)
+class AuditRecorded(EventChange):
+    """A facilitator's or organizer's action was written to the event's audit log."""
+    entry: AuditView

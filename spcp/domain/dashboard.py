@@ -18,7 +18,7 @@ from . import phases
 from .access import Actor, Role, organizer_by_proof, require_room
 from .changes import Change
 from .errors import DomainError, NotAllowed
-from .models import Card, Event, Participant, Room, Solution, Theme, Vote, as_utc
+from .models import AuditEntry, Card, Event, Participant, Room, Solution, Theme, Vote, as_utc
 from .rooms import set_phase
 from .views import PhaseView, TimerView, counted, phases_of, timer_view
 
@@ -50,7 +50,7 @@ class RoomPulse:
     dots_spent: int          # phone dots on shown cards and paper dots entered
     dots_total: int          # (joined + people on paper) x dots per participant
     top_themes: tuple[ThemeDots, ...]  # by the room's dots, most first
-    last_activity: float     # epoch seconds: newest card, dot, theme or solution (or the room's creation)
+    last_activity: float     # epoch seconds: newest card, dot, theme, solution, staff action (or creation)
 
 
 @dataclass(frozen=True)
@@ -147,7 +147,7 @@ def _pulses(session: Session, event: Event, rooms: list[Room]) -> tuple[RoomPuls
     paper = _per_room(session, select(Card.room_id, func.sum(Card.paper_dots)).where(col(Card.room_id).in_(ids),
                                                                                      *counted()).group_by(Card.room_id))
     themes = _top_themes(session, ids)
-    latest = _last_activity(session, ids)
+    latest = _last_activity(session, event.id, ids)
     titles = {p.id: p.title for p in phases_of(event)}
     return tuple(RoomPulse(
         id=r.id, name=r.name, code=r.join_code, phase=r.phase, phase_title=titles.get(r.phase, r.phase),
@@ -177,12 +177,18 @@ def _top_themes(session: Session, room_ids: list[int]) -> dict[int, tuple[ThemeD
             for room_id, themes in by_room.items()}
 
 
-def _last_activity(session: Session, room_ids: list[int]) -> dict[int, float]:
-    """Room id -> epoch seconds of its newest card, dot, theme or solution."""
+def _last_activity(session: Session, event_id: int, room_ids: list[int]) -> dict[int, float]:
+    """Room id -> epoch seconds of its newest card, dot, theme, solution or staff action (the audit log:
+    a phase change, the timer...; an action on the whole event, such as moving every room, counts for all)."""
     latest: dict[int, float] = {}
-    for table in (Card, Vote, Theme, Solution):
+    for table in (Card, Vote, Theme, Solution, AuditEntry):
         for room_id, moment in session.exec(select(table.room_id, func.max(table.created_at))
                                             .where(col(table.room_id).in_(room_ids)).group_by(table.room_id)).all():
             if isinstance(moment, datetime):
                 latest[room_id] = max(latest.get(room_id, 0.0), as_utc(moment).timestamp())
+    everywhere = session.exec(select(func.max(AuditEntry.created_at)).where(
+        AuditEntry.event_id == event_id, col(AuditEntry.room_id).is_(None))).one()
+    if isinstance(everywhere, datetime):
+        for room_id in room_ids:
+            latest[room_id] = max(latest.get(room_id, 0.0), as_utc(everywhere).timestamp())
     return latest

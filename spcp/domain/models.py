@@ -134,3 +134,17 @@ class Receipt(SQLModel, table=True):
     action: str
     result_id: int | None = None
     created_at: datetime = Field(default_factory=utcnow)
+
+
+class AuditEntry(SQLModel, table=True):
+    """One facilitator's or organizer's action: which role, in which room, what, when. Never a
+    participant's: nothing here can say who wrote, voted or joined. ``room_id`` is kept without a
+    foreign key, so removing an unused room keeps the log of what was done to it."""
+    __tablename__ = 'audit_entry'
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: int = Field(foreign_key='event.id', index=True)
+    room_id: int | None = None       # None: the whole event (every room at once, the event's settings)
+    role: str                        # 'facilitator' or 'organizer'
+    action: str                      # module and function of the domain, e.g. 'rooms.set_phase'
+    detail: str | None = None        # what it was set to, when that is a phase or a switch: 'vote', 'on', 'off'
+    created_at: datetime = Field(default_factory=utcnow)

@@ -159,6 +159,11 @@ def test_move_all_rooms_changes_every_card_live(laptop) -> None:
     laptop.locator('.q-dialog').get_by_role('button', name='Move all rooms').click()
     expect(laptop.locator('.dash-room .dash-phase').filter(has_text='Wrap-up')).to_have_count(12)
     expect(laptop.locator('.dash-room').nth(QUIET_ROOM).locator('.dash-alert:visible')).to_have_count(0)
+    laptop.get_by_text('Activity log').click()  # the move is the log's newest line
+    expect(laptop.locator('.dash-log-row').first).to_contain_text('Whole event')
+    expect(laptop.locator('.dash-log-row').first).to_contain_text('Changed the phase to Wrap-up')
+    if AXE.exists():  # the open log too
+        assert serious_violations(laptop) == []
 
 
 def test_an_arabic_dashboard_mirrors_and_fits(browser, server) -> None:

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from spcp.domain import cards, dashboard, events, rooms, themes, voting
+from spcp.domain import audit, cards, dashboard, events, rooms, themes, voting
 from spcp.domain.access import Actor, Role, organizer, rotate_facilitator_key
 from spcp.domain.changes import PhaseChanged, TimerChanged
 from spcp.domain.dashboard import HIDDEN_CARDS, IDLE, IDLE_AFTER_S, REFUSED_JOINS, Alert, ThemeDots
@@ -164,3 +164,18 @@ def test_only_the_organizer_moves_rooms(session, org, event, room, room_b, fac, 
     assert dashboard.move_rooms(session, org, 'issues', [room.id])[0] == PhaseChanged(room.id, 'issues')
     with pytest.raises(NotAllowed):
         dashboard.move_rooms(session, Actor(Role.ORGANIZER, event.id, proof='forged'), 'vote')
+
+
+def test_a_logged_staff_action_counts_as_activity_and_one_on_every_room_for_all(session, org, room, room_b, fac):
+    old = timedelta(minutes=30)
+    for r in (room, room_b):
+        r.created_at -= old
+    session.commit()
+    quiet = pulse_of(session, org, room_b).last_activity
+    changes = rooms.set_phase(session, fac, room.id, 'issues')
+    audit.record(session, fac, 'rooms.set_phase', {'room_id': room.id, 'phase': 'issues'}, changes)
+    now = pulse_of(session, org, room).last_activity
+    assert now - quiet == pytest.approx(30 * 60, abs=5)
+    assert pulse_of(session, org, room_b).last_activity == quiet  # another room's action is not this one's
+    audit.record(session, org, 'dashboard.move_rooms', {'phase': 'vote'}, dashboard.move_rooms(session, org, 'vote'))
+    assert pulse_of(session, org, room_b).last_activity >= now

@@ -170,11 +170,12 @@ def _rows(path: Path, table: str) -> list[dict]:
     return _sql(path, f'SELECT * FROM {table} ORDER BY rowid')
 
 
-def test_revisions_form_one_line_from_baseline_to_event_setup():
+def test_revisions_form_one_line_from_baseline_to_audit():
     scripts = db._scripts()
     assert [s.revision for s in reversed(list(scripts.walk_revisions()))] == ['0001_baseline', '0002_trust',
-                                                                              '0003_paper_review', '0004_event_setup']
-    assert db.head_revision() == '0004_event_setup'
+                                                                              '0003_paper_review', '0004_event_setup',
+                                                                              '0005_audit']
+    assert db.head_revision() == '0005_audit'
     assert db.BASELINE == '0001_baseline'
 
 
@@ -238,6 +239,22 @@ def test_event_setup_revision_adds_nullable_columns_and_english_and_goes_back_do
         command.downgrade(db.migration_config(connection), '0003_paper_review')
     engine.dispose()
     assert _schema(path) == _schema(_upgraded_to(tmp_path / 'paper.sqlite3', '0003_paper_review'))
+
+
+def test_audit_revision_adds_its_table_and_goes_back_down(tmp_path):
+    path = _upgraded_to(tmp_path / 'spcp.sqlite3', '0005_audit')
+    table = _schema(path)['audit_entry']
+    assert table['columns'] == {
+        'id': ('INTEGER', False, None, 1), 'event_id': ('INTEGER', False, None, 0),
+        'room_id': ('INTEGER', True, None, 0), 'role': ('VARCHAR', False, None, 0),
+        'action': ('VARCHAR', False, None, 0), 'detail': ('VARCHAR', True, None, 0),
+        'created_at': ('DATETIME', False, None, 0)}
+    assert table['foreign_keys'] == [(('event_id',), 'event', ('id',))]  # no room: a removed room keeps its log
+    engine = create_engine(_url(path))
+    with db.migration_connection(engine) as connection:
+        command.downgrade(db.migration_config(connection), '0004_event_setup')
+    engine.dispose()
+    assert _schema(path) == _schema(_upgraded_to(tmp_path / 'setup.sqlite3', '0004_event_setup'))
 
 
 def test_file_from_before_migrations_keeps_its_rows_and_gains_the_columns(tmp_path):

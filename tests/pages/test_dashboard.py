@@ -10,9 +10,10 @@ from nicegui.element_filter import ElementFilter
 from nicegui.testing import User
 
 from spcp import actions, db, entry, live
-from spcp.domain import cards, dashboard, rooms, themes, voting
+from spcp.domain import access, cards, dashboard, rooms, themes, voting
 from spcp.domain.access import Actor
 from spcp.domain.models import Room
+from spcp.i18n import translator
 from spcp.pages.components import dashboard as dashboard_page
 
 from .conftest import RoomInfo, facilitate, settle
@@ -195,3 +196,49 @@ async def test_a_working_room_quiet_for_ten_minutes_is_flagged(user: User, event
     act(participant(one, 'writer'), cards.submit, 'at last', 'k1')
     await settle()
     assert badges(user, one) == []
+
+
+
+def log_lines(user: User) -> list[str]:
+    """The log's lines as shown, top first, without their time."""
+    with user:
+        box = next(iter(ElementFilter(marker='audit-log', local_scope=False)))
+        rows = [e for e in box.descendants() if 'audit-entry' in e._markers]  # noqa: SLF001
+        return [' | '.join(label.text for label in list(row)[1:]) for row in rows]
+
+
+async def test_the_log_shows_staff_actions_live_newest_first_and_no_participant(create_user, event) -> None:
+    one, two = event.rooms
+    organizer, board = create_user(), create_user()
+    await board.open(f'/board/{one.code}?key={one.key}')
+    await open_dashboard(organizer, event)
+    await organizer.should_see('Nothing yet.')
+    board.find(marker='next-phase').click()  # the facilitator, on the board
+    await settle()
+    act(participant(one, 'writer'), cards.submit, 'Private words of a participant', 'k1')
+    with organizer:
+        in_room(organizer, two, 'room-phase').set_value('vote')  # the organizer, on the dashboard
+    await settle()
+    expected = ['Room 2 | Organizer | Changed the phase to Vote',
+                'Room 1 | Facilitator | Changed the phase to Name the issues']
+    assert log_lines(organizer) == expected
+    await organizer.should_not_see('Nothing yet.')
+    await open_dashboard(organizer, event)  # read again: the same lines
+    assert log_lines(organizer) == expected
+
+
+async def test_the_log_is_in_the_organizers_language(create_user, event) -> None:
+    tr = translator('es')
+    one = event.rooms[0]
+    organizer = create_user()
+    organizer.http_client.headers['Accept-Language'] = 'es'
+    await open_dashboard(organizer, event)
+    with db.session() as session:
+        fac = access.facilitator(session, one.code, one.key)
+    assert actions.perform(fac, rooms.set_phase, room_id=one.id, phase='vote').done
+    assert actions.perform(fac, rooms.reveal_votes, room_id=one.id, revealed=True).done
+    await settle()
+    role = tr('Facilitator')
+    assert log_lines(organizer) == [f'Room 1 | {role} | {tr("Showed the votes")}',
+                                    f'Room 1 | {role} | ' + tr('Changed the phase to {phase}', phase=tr('Vote'))]
+    assert role != 'Facilitator' and tr('Showed the votes') != 'Showed the votes'

@@ -14,9 +14,10 @@ from nicegui import ui
 
 from ... import entry, live
 from ...actions import Outcome, perform, read
-from ...domain import dashboard
+from ...domain import audit, dashboard
 from ...domain.access import Actor
 from ...domain.changes import (
+    AuditRecorded,
     Change,
     EventChange,
     KeyRotated,
@@ -29,9 +30,10 @@ from ...domain.errors import DomainError
 from ...i18n import Translator
 from ..language import language_switch
 from ..widgets import labelled, refusal_text, tell
+from .dashboard_log import AuditList
 from .dashboard_room import RoomCard
 
-CSS_VERSION = '2'
+CSS_VERSION = '3'
 REDRAW_EVERY_S = 0.3  # a dashboard redraws its rooms' counts at most this often
 ALERTS_EVERY_S = 30.0
 
@@ -57,6 +59,7 @@ class EventDashboard:
             with ui.element('div').classes('dash-grid').mark('rooms'):
                 self.rooms = {pulse.id: RoomCard(tr, pulse, board.phases, entry.presence_of(pulse.id), self.move_one)
                               for pulse in board.rooms}
+            self.log = AuditList(tr, read(actor, audit.log, event_id=board.event_id), self.titles)
         self.build_confirm()
         self.show_alerts()
         ui.timer(ALERTS_EVERY_S, self.show_alerts)
@@ -102,6 +105,9 @@ class EventDashboard:
     def apply(self, change: Change) -> None:
         if self.signed_out:
             return
+        if isinstance(change, AuditRecorded):
+            self.recorded(change)
+            return
         card = self.rooms.get(change.room_id) if not isinstance(change, EventChange) else None
         if card is None:
             return
@@ -119,6 +125,15 @@ class EventDashboard:
             self.dirty.add(change.room_id)
             self.pacer.poke()
         card.show_alerts(clock())
+
+    def recorded(self, change: AuditRecorded) -> None:
+        """A staff action: a new line in the log, and activity in its room (every room: the whole event's)."""
+        self.log.add(change.entry)
+        now = clock()
+        for room_id, card in self.rooms.items():
+            if change.room_id in (None, room_id):
+                card.seen_activity = now
+                card.show_alerts(now)
 
     def refresh(self) -> None:
         """Read the rooms changes touched again, together, and show them."""
