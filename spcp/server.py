@@ -7,9 +7,9 @@ import secrets
 
 from nicegui import app, ui
 
-from spcp import actions, db, hardening, icons, settings
+from spcp import actions, db, hardening, icons, settings, static_files
 from spcp.http_limits import PageLoadLimit
-from spcp.pages.language import HtmlDirection
+from spcp.pages.language import QUASAR_LANGUAGE, HtmlDirection
 from spcp.settings import ASSETS_DIR, Settings
 
 # Phones on flaky Wi-Fi keep their page through a drop this long (a locked screen, a hotspot blip)
@@ -54,6 +54,15 @@ def build() -> None:
     socket_guard.install()  # a socket may only send events as its own client
 
 
+def serve_static_files() -> None:
+    """NiceGUI's static files and our assets pre-compressed (brotli, gzip), cached for good where the URL
+    is versioned (spcp/static_files.py); prepared in the background at start-up, before phones ask."""
+    store = static_files.StaticStore()
+    app.add_middleware(static_files.PrecompressedStatic, roots=static_files.roots(ASSETS_DIR, ASSET_VERSION),
+                       store=store)
+    app.on_startup(lambda: store.warm(static_files.page_files(ASSETS_DIR, QUASAR_LANGUAGE.values())))
+
+
 def start(cfg: Settings | None = None, *, announce: bool = True) -> None:
     cfg = cfg or settings.load()
     hardening.prepare(cfg.data_dir)  # before the database is opened: its files are created private
@@ -61,6 +70,7 @@ def start(cfg: Settings | None = None, *, announce: bool = True) -> None:
     db.configure(cfg.database_url)
     actions.configure(cfg)  # the rate limits and join counts of this server
     build()
+    serve_static_files()  # innermost: the headers middleware below still marks every file it answers
     app.add_middleware(HtmlDirection)  # dir="rtl" in the HTML of an Arabic page, before any script runs
     app.add_middleware(PageLoadLimit)  # pages per address, before NiceGUI makes a client for one
     app.add_middleware(hardening.SecurityHeaders)  # after build(): outside any middleware it adds

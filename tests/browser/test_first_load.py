@@ -2,15 +2,27 @@
 
 Checked on the shared server: the phone never asks for NiceGUI's Material Icons font (128.6 KB)
 and still draws its icons (inline SVG from spcp/icons.py, each of non-zero size); a name outside
-the map is left to Quasar's font path.
+the map is left to Quasar's font path. Every script and style sheet it loads arrives as brotli,
+made before it asked (spcp/static_files.py's start-up list covers NiceGUI's files of the page),
+and over plain HTTP the server's real middleware stack sends each encoding, long caching, 304s and
+still the security headers.
 """
 from __future__ import annotations
 
+import gzip
 import re
+import urllib.request
 from pathlib import Path
+from urllib.error import HTTPError
 
+import brotli
 import nicegui
 import pytest
+
+from spcp import static_files
+from spcp.pages.language import QUASAR_LANGUAGE
+from spcp.server import ASSET_VERSION
+from spcp.settings import ASSETS_DIR
 
 from .conftest import CHROMIUM, PHONE
 
@@ -33,16 +45,18 @@ def phone(browser, server):
     page = context.new_page()
     page.set_default_timeout(10_000)
     requested: list[str] = []
+    responses: list = []
     page.on('request', lambda request: requested.append(request.url))
+    page.on('response', lambda response: responses.append(response))
     page.goto(server.rooms[0]['join_url'])
     page.locator('.phone-phase').first.wait_for()
     page.evaluate('document.fonts.ready.then(() => true)')
-    yield page, requested
+    yield page, requested, responses
     context.close()
 
 
 def test_a_phone_draws_its_icons_without_the_material_icons_font(phone) -> None:
-    page, requested = phone
+    page, requested, _ = phone
     font = material_icons_font()
     assert not [url for url in requested if font in url]
     drawn = page.eval_on_selector_all('i.q-icon', '''icons => icons.map(icon => {
@@ -59,9 +73,54 @@ def test_a_phone_draws_its_icons_without_the_material_icons_font(phone) -> None:
 
 
 def test_names_outside_the_map_are_left_to_quasars_font(phone) -> None:
-    page, _ = phone
+    page, _, _ = phone
     mapped = page.evaluate('''() => ({send: mounted_app.$q.iconMapFn('send'),
                                       unknown: mounted_app.$q.iconMapFn('no_such_icon') === undefined,
                                       inherited: mounted_app.$q.iconMapFn('constructor') === undefined})''')
     assert mapped['send']['icon'].startswith('M') and mapped['send']['icon'].endswith('|0 0 512 512')
     assert mapped['unknown'] and mapped['inherited']
+
+
+def test_a_phones_scripts_and_styles_arrive_as_brotli_prepared_at_start(phone) -> None:
+    _, _, responses = phone
+    text = [r for r in responses if r.request.resource_type in ('script', 'stylesheet')]
+    assert len(text) >= 15
+    assert {r.url.split('?')[0].rsplit('/', 1)[-1]: r.headers.get('content-encoding') for r in text} \
+        == {r.url.split('?')[0].rsplit('/', 1)[-1]: 'br' for r in text}
+    static = f'/_nicegui/{nicegui.__version__}/static/'
+    prepared = set(static_files.page_files(ASSETS_DIR, QUASAR_LANGUAGE.values()))
+    nicegui_files = {static_files.NICEGUI_STATIC / r.url.split(static, 1)[1] for r in text if static in r.url}
+    assert nicegui_files and nicegui_files <= prepared
+
+
+def fetch(url: str, accept: str, **headers: str) -> tuple[int, dict[str, str], bytes]:
+    """A GET with urllib (which decodes nothing): status, headers (lower-case names), raw body."""
+    request = urllib.request.Request(url, headers={'Accept-Encoding': accept, **headers})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, {k.lower(): v for k, v in response.headers.items()}, response.read()
+    except HTTPError as error:  # 304 comes as an "error"
+        return error.code, {k.lower(): v for k, v in error.headers.items()}, error.read()
+
+
+@pytest.mark.parametrize(('path', 'original', 'cache_control'), [
+    (f'/_nicegui/{nicegui.__version__}/static/quasar.umd.prod.js',
+     static_files.NICEGUI_STATIC / 'quasar.umd.prod.js', 'immutable'),
+    (f'/assets/spcp.css?v={ASSET_VERSION}', ASSETS_DIR / 'spcp.css', static_files.IMMUTABLE),
+    ('/assets/spcp.css', ASSETS_DIR / 'spcp.css', static_files.REVALIDATE),
+])
+def test_the_server_sends_each_encoding_cached_and_with_its_security_headers(server, path, original,
+                                                                            cache_control) -> None:
+    url = server.base_url + path
+    status, headers, raw = fetch(url, 'gzip, deflate, br')
+    assert (status, headers['content-encoding']) == (200, 'br')
+    assert brotli.decompress(raw) == original.read_bytes()
+    assert cache_control in headers['cache-control'] and 'Accept-Encoding' in headers['vary']
+    assert headers['x-content-type-options'] == 'nosniff' and 'content-security-policy' in headers
+    status, headers_gzip, raw = fetch(url, 'gzip')
+    assert (status, headers_gzip['content-encoding']) == (200, 'gzip')
+    assert gzip.decompress(raw) == original.read_bytes()
+    status, plain, raw = fetch(url, '')
+    assert (status, plain.get('content-encoding'), raw) == (200, None, original.read_bytes())
+    status, again, raw = fetch(url, 'br', **{'If-None-Match': headers['etag']})
+    assert (status, raw, again['etag']) == (304, b'', headers['etag'])
