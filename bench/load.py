@@ -62,6 +62,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 PROJECT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(PROJECT), str(PROJECT / 'bench')]  # spcp, tests.serving, load_phones, load_worker
@@ -148,7 +149,7 @@ def own_server(data_dir: Path, cpus: set[int] | None,
     port = free_port()
     base_url = f'http://127.0.0.1:{port}'
     env = {k: v for k, v in os.environ.items() if not k.startswith(('PYTEST_', 'SPCP_'))}
-    env |= {'SPCP_DATA_DIR': str(data_dir), 'PYTHONUNBUFFERED': '1', **NO_PER_ADDRESS_LIMITS}
+    env |= {'SPCP_DATA_DIR': str(data_dir), 'PYTHONUNBUFFERED': '1', 'SPCP_LOOP_WATCH': '1', **NO_PER_ADDRESS_LIMITS}
     log = data_dir / 'server.log'
     with log.open('w') as out:
         process = subprocess.Popen([*SPCP, 'serve', '--host', '127.0.0.1', '--port', str(port), '--data-dir',
@@ -346,6 +347,8 @@ def phase_numbers(results: list[dict]) -> dict[str, Any]:
     seen = [s for r in results for s in r['seen']]
     samples = [(clicks[s['room']], s['at'] - clicks[s['room']]) for s in seen
                if s['at'] is not None and s['room'] in clicks]
+    if clicks:  # to line up with the server's log (SPCP_LOOP_WATCH stamps its lines with the same clock)
+        print(f'first Next phase click at {min(clicks.values()):.2f} (monotonic)', file=sys.stderr)
     return {'samples': samples, 'dropped': sum(s['at'] is None for s in seen), 'refused': [],
             'titles': sorted({s['title'] for s in seen if s['title']})}
 
@@ -383,12 +386,31 @@ def server_figures(args: argparse.Namespace, server: Server, cpu_end: float | No
             'server_cpu_share_run': None if run_cpu is None else round(run_cpu / args.seconds, 2)}  # --seconds only
 
 
+def server_lags(base_url: str, since: float, timeout: float) -> list[float]:
+    """The server's heartbeat lateness since ``since`` (SPCP_LOOP_WATCH's /_spcp/loop-lag; same clock: this
+    machine's CLOCK_MONOTONIC), each late beat also standing for the beats it held up; [] if not served."""
+    parts = urlsplit(base_url)
+    connection = http.client.HTTPConnection(parts.hostname or '127.0.0.1', parts.port or 80, timeout=timeout)
+    try:
+        connection.request('GET', f'/_spcp/loop-lag?since={since}')
+        response = connection.getresponse()
+        body = json.loads(response.read()) if response.status == 200 else {}
+    except (OSError, http.client.HTTPException, ValueError):
+        body = {}
+    finally:
+        connection.close()
+    beat, lates = body.get('beat_s', 0.02), body.get('late_s', [])
+    on_time = [0.0] * max(0, body.get('beats', 0) - len(lates))
+    return on_time + [late - k * beat for late in lates for k in range(int(late / beat) + 1)]
+
+
 def summarize(args: argparse.Namespace, server: Server, probe: LagProbe, results: list[dict], start: float,
               wall: float, cpu_end: float | None) -> dict[str, Any]:
     numbers = {'steady': steady_numbers, 'phase': phase_numbers, 'plenary': phase_numbers,
                'joins': join_numbers}[args.scenario](results)
     main = spread([latency for _, latency in numbers['samples']])
     lags = probe.lags(start, server.probe_idle)
+    blocked = server_lags(server.base_url, start, args.timeout)
     errors = [f'{x.get("kind", "join")}: {x.get("state") or x.get("error")} {x.get("note", "")}'.strip()
               for x in numbers['refused']] + [e for r in results for e in r['errors']]
     report = {
@@ -400,7 +422,9 @@ def summarize(args: argparse.Namespace, server: Server, probe: LagProbe, results
         'dropped': numbers['dropped'], 'errors': len(errors), 'error_examples': errors[:5],
         'disconnects': sum(r['disconnects'] for r in results),
         'close_codes': dict(Counter(str(code) for r in results for code in r['close_codes'])),
-        'loop_lag_p99_ms': percentile(lags, 99), 'loop_lag_max_ms': percentile(lags, 100),
+        # the event loop's own lag (its heartbeat's lateness, spcp/loop_watch.py), and a request's wait for an answer
+        'loop_lag_p99_ms': percentile(blocked, 99), 'loop_lag_max_ms': percentile(blocked, 100),
+        'request_lag_p99_ms': percentile(lags, 99), 'request_lag_max_ms': percentile(lags, 100),
         'probe_idle_ms': round(server.probe_idle * 1000, 2), 'probe_failures': probe.failures,
         'phase_change_max_ms': main['max_ms'] if args.scenario in ('phase', 'plenary') else None,
         **server_figures(args, server, cpu_end, wall),
@@ -465,6 +489,7 @@ def measure(args: argparse.Namespace, server: Server, seeded: list[SeededRoom],
         print(f'opened {len(seeded)} boards and {opened} phones ({sum(m["errors"] for m in ready)} errors)',
               file=sys.stderr)
         server.rss_connected = proc_status(server.pid, 'VmRSS')
+        profiler = start_profile(args.profile, server.pid, args.seconds + 1.0)
         probe.start()
         server.cpu_start = cpu_seconds(server.pid)
         start = time.monotonic() + 1.0
@@ -481,7 +506,23 @@ def measure(args: argparse.Namespace, server: Server, seeded: list[SeededRoom],
     finally:
         probe.running.clear()
         workers.end()
+        if profiler is not None:  # it ends by itself after its duration, writing its file; SIGINT makes it write too
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                profiler.wait(timeout=args.seconds + 30)
+            if profiler.poll() is None:
+                profiler.send_signal(signal.SIGINT)
+                stop(profiler)
     return summarize(args, server, probe, results, start, wall, cpu_end)
+
+
+def start_profile(path: Path | None, pid: int | None, seconds: float) -> subprocess.Popen | None:
+    """``--profile``: py-spy samples the server (100 Hz, every thread, idle left out) for the scenario's
+    seconds into a speedscope file (https://www.speedscope.app, or read it with ``--top`` in py-spy)."""
+    if path is None or pid is None:
+        return None
+    return subprocess.Popen([str(Path(sys.executable).with_name('py-spy')), 'record', '--pid', str(pid),
+                             '--rate', '100', '--duration', str(math.ceil(seconds)), '--format', 'speedscope',
+                             '--output', str(path)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
@@ -511,6 +552,8 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument('--cards', type=int, help='cards seeded per room (default: steady 0, or the room size in '
                         'Vote; phase 20; plenary 300; joins 0)')
     parser.add_argument('--workers', type=int, default=1, help='generator processes')
+    parser.add_argument('--profile', type=Path, help="py-spy the server during the scenario into this speedscope "
+                        "JSON (pip install '.[bench]')")
     parser.add_argument('--timeout', type=float, default=120.0, help='longest wait for any one thing (s)')
     parser.add_argument('--no-pin', dest='pin', action='store_false', help='do not pin server and generator')
     parser.add_argument('--no-assets', dest='assets', action='store_false', help='joins: page and socket only')

@@ -166,6 +166,10 @@ class Tab:
         self._changed = asyncio.Event()
         self._tasks: list[asyncio.Task] = []
         self._components: list[str] = []
+        # a vote list's cards, fetched from its ``src`` as vote_list.js does: element id -> (src, cards)
+        self.lists: dict[int, tuple[str, list[dict]]] = {}
+        self.lists_loading = 0
+        self.list_loaded_at: float | None = None
 
     # ---------- page and socket ----------
 
@@ -262,6 +266,7 @@ class Tab:
                     self.elements.pop(int(element_id), None)
                 else:
                     self.elements[int(element_id)] = element
+                    self._follow_list(int(element_id), element)
             if self.on_update:
                 self.on_update(now, data)
         elif event == 'run_javascript' and self.on_javascript:
@@ -270,6 +275,28 @@ class Tab:
             self.on_notify(now, str(data.get('message')))
         elif event == 'load_js_components':
             self._components += [c['key'] for c in data.get('components', [])]
+
+    def _follow_list(self, element_id: int, element: dict) -> None:
+        """A vote list names where its cards are (``src``): fetch them, as the browser's component does."""
+        src = element.get('props', {}).get('src')
+        known = self.lists.get(element_id, ('',))[0]
+        if not has_class(element, 'vote-list') or not isinstance(src, str) or known == src:
+            return
+        self.lists[element_id] = (src, [])
+        self.lists_loading += 1
+        self._tasks.append(asyncio.create_task(self._fetch_list(element_id, src)))
+
+    async def _fetch_list(self, element_id: int, src: str) -> None:
+        self.fetched.append(src)
+        try:
+            async with self.http.get(self.base_url + src) as response:
+                cards = await response.json(loads=loads) if response.status == 200 else []
+            if self.lists.get(element_id, ('',))[0] == src:
+                self.lists[element_id] = (src, cards)
+                self.list_loaded_at = time.monotonic()
+        finally:
+            self.lists_loading -= 1
+            self._changed.set()
 
     async def load_components(self) -> None:
         """What a cold browser fetches when the socket asks for Vue components it has not loaded."""
@@ -353,9 +380,10 @@ _CARD_ID = re.compile(r'"card_id": (\d+)')
 
 
 def vote_cards(tab: Tab) -> dict[str, int]:
-    """A voting phone's cards: text -> card id. Read from a vote list element's ``cards`` prop (one
-    element for all the cards, drawn in the browser), or else from each card button's outbox handler."""
-    cards = {}
+    """A voting phone's cards: text -> card id. Read from a vote list's fetched cards (one element for
+    all the cards, drawn in the browser), its ``cards`` prop (before the list was fetched from the
+    server), or else from each card button's outbox handler."""
+    cards = {card['text']: card['id'] for _src, listed in tab.lists.values() for card in listed}
     for element in tab.elements.values():
         listed = element.get('props', {}).get('cards')
         if isinstance(listed, list):

@@ -94,6 +94,13 @@ class Phone:
             elif self.title_id == int(element_id) and text != self.title and self.title_seen is None:
                 self.title_seen = (now, text)
 
+    def usable_at(self, click: float | None) -> float | None:
+        """When the phase change reached this phone: its new title, and the vote list's cards once fetched."""
+        if self.title_seen is None or self.tab.lists_loading:
+            return None
+        loaded, seen = self.tab.list_loaded_at, self.title_seen[0]
+        return max(seen, loaded) if loaded is not None and click and loaded > click else seen
+
     def watch_title(self) -> None:
         """Remember the phase title shown now; the first update that changes it is the phase change."""
         found = self.tab.find(lambda e: lp.has_class(e, 'phone-phase'))
@@ -241,7 +248,8 @@ class Worker:
             await lp.next_phase(board.tab)
             self.clicks[room] = time.monotonic()
         deadline = start + self.plan.timeout
-        while time.monotonic() < deadline and any(p.title_seen is None and p.tab.connected for p in self.phones):
+        while time.monotonic() < deadline and any(p.usable_at(self.clicks.get(p.room.index)) is None
+                                                  and p.tab.connected for p in self.phones):
             await asyncio.sleep(0.02)
         await asyncio.sleep(max(0.0, start + self.plan.seconds - time.monotonic()))
 
@@ -293,7 +301,7 @@ class Worker:
         others, missing = self.others()
         return {'worker': self.plan.number, 'actions': [a.__dict__ for a in self.actions], 'others': others,
                 'others_missing': missing, 'clicks': self.clicks, 'joins': self.joins,
-                'seen': [{'room': p.room.index, 'phone': p.number, 'at': p.title_seen[0] if p.title_seen else None,
+                'seen': [{'room': p.room.index, 'phone': p.number, 'at': p.usable_at(self.clicks.get(p.room.index)),
                           'title': p.title_seen[1] if p.title_seen else ''} for p in self.phones],
                 'errors': self.errors, 'disconnects': sum(t.disconnected_at is not None for t in self.tabs),
                 'close_codes': [t.close_code for t in self.tabs if t.disconnected_at is not None],

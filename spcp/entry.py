@@ -126,3 +126,9 @@ def confirm_password(event_id: int, password: str, *, address: str) -> Outcome:
         limits().rates.hit('code_guesses_per_address', address)
         return Outcome.refused('That password is not right.')
     return right
+
+
+def is_participant(room_id: int, device: str) -> bool:
+    """Whether this browser (its id from the signed cookie) has joined the room."""
+    found = _value(lambda session: rooms.participant_of_device(session, room_id, device))
+    return found.done and found.value is not None

@@ -14,7 +14,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from . import actions
 from .i18n import negotiate, translator
 
-NOT_COUNTED = ('/_nicegui', '/assets/', '/favicon')
+NOT_COUNTED = ('/_nicegui', '/assets/', '/favicon', '/room-cards/')  # /room-cards: see pages/card_lists.py
 
 TOO_MANY_PAGE = '''<!doctype html><html lang="{lang}" dir="{dir}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1"><title>{title}</title></head>

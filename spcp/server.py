@@ -7,7 +7,7 @@ import secrets
 
 from nicegui import app, ui
 
-from spcp import actions, db, hardening, icons, settings, static_files
+from spcp import actions, db, hardening, icons, loop_watch, settings, static_files
 from spcp.http_limits import PageLoadLimit
 from spcp.pages.language import QUASAR_LANGUAGE, HtmlDirection
 from spcp.settings import ASSETS_DIR, Settings
@@ -48,6 +48,8 @@ def build() -> None:
                      f'<script src="/assets/outbox.js?v={ASSET_VERSION}" defer></script>'
                      f'<script src="/assets/fit.js?v={ASSET_VERSION}" defer></script>', shared=True)
     from spcp.pages import board, home, organize, phone, remote, setup  # noqa: F401
+    from spcp.pages.components.vote_list import VoteList
+    ui.add_head_html(static_files.preload_components([ui.select, ui.dialog, VoteList]), shared=True)
     from spcp.pages.widgets import error_page
     app.on_page_exception(error_page)
     from spcp import socket_guard
@@ -70,6 +72,8 @@ def start(cfg: Settings | None = None, *, announce: bool = True) -> None:
     db.configure(cfg.database_url)
     actions.configure(cfg)  # the rate limits and join counts of this server
     build()
+    if cfg.loop_watch:
+        loop_watch.install()
     serve_static_files()  # innermost: the headers middleware below still marks every file it answers
     app.add_middleware(HtmlDirection)  # dir="rtl" in the HTML of an Arabic page, before any script runs
     app.add_middleware(PageLoadLimit)  # pages per address, before NiceGUI makes a client for one
@@ -84,6 +88,9 @@ def start(cfg: Settings | None = None, *, announce: bool = True) -> None:
            reload=False, show=False, reconnect_timeout=RECONNECT_TIMEOUT_S, favicon=ASSETS_DIR / 'favicon.svg',
            language='en-US', show_welcome_message=False,
            tailwind=False,  # 69 KB of script building styles on each phone: assets/utilities.css instead
+           # no permessage-deflate: its compressor kept ~0.2 MB per phone (300 phones: 60 MB) to shrink messages
+           # that are small since the big ones (a room's card list) go over HTTP, gzipped once (card_lists.py)
+           ws_per_message_deflate=False,
            **tls_options(cfg))
 
 

@@ -54,6 +54,7 @@ class Settings:
     tls_cert: Path | None = None   # with tls_key: serve HTTPS
     tls_key: Path | None = None
     rates: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_RATES))
+    loop_watch: bool = False  # log where the event loop was blocked over 100 ms (spcp/loop_watch.py)
 
 
 def _file_values(data_dir: Path) -> dict[str, object]:
@@ -113,6 +114,7 @@ def load() -> Settings:
         rates={name: _value(name, file_values, default) for name, default in DEFAULT_RATES.items()},
         tls_cert=_path(_value('tls_cert', file_values, '')),
         tls_key=_path(_value('tls_key', file_values, '')),
+        loop_watch=_value('loop_watch', file_values, '').strip().lower() in ('1', 'true', 'yes', 'on'),
     )
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
@@ -227,6 +228,24 @@ class RoomState:
     (``view_of``), so a phase change read by 300 phones costs one read and 300 small ones."""
     base: RoomView              # staff's view without ``me``: every card (hidden, waiting), totals
     revealed: bool
+    # what each participant has done, read for all at once (``_me_of``): participant id -> ...
+    people: dict[int, MeView] = field(default_factory=dict)
+
+    @cached_property
+    def shown_cards(self) -> tuple[CardView, ...]:
+        """The cards every participant sees (not hidden, not waiting; totals only once revealed), made
+        once for the room: 300 phones re-reading 300 cards share one tuple instead of 90,000 copies."""
+        return tuple(card if self.revealed else replace(card, votes=0, paper_dots=0)
+                     for card in self.base.cards if not card.hidden and not card.pending)
+
+    @cached_property
+    def waiting_authors(self) -> frozenset[int]:
+        """Participants with a card waiting for review: only they see a list of their own."""
+        return frozenset(c.author_id for c in self.base.cards if c.pending and c.author_id is not None)
+
+    @cached_property
+    def shown_themes(self) -> tuple[ThemeView, ...]:
+        return _themes_over(self.base.themes, self.shown_cards)
 
 
 def _all_cards(session: Session, room: Room) -> tuple[CardView, ...]:
@@ -287,7 +306,27 @@ def room_state(session: Session, room_id: int) -> RoomState:
         me=MeView(), paper_participants=room.paper_participants, paper_cards=paper_cards(session, room_id),
         paper_dots_left=paper_dots_left(session, room), review=room.review_cards,
         pending_count=pending_count(session, room_id))
-    return RoomState(base, room.votes_revealed)
+    return RoomState(base, room.votes_revealed, _people(session, room))
+
+
+def _people(session: Session, room: Room) -> dict[int, MeView]:
+    """Every participant's group, dots and endorsements in three queries (not four per participant)."""
+    dots: dict[int, dict[int, int]] = {}
+    used: dict[int, int] = {}
+    for participant_id, card_id, hidden, n in session.exec(
+            select(Vote.participant_id, Vote.card_id, Card.hidden, func.count()).join(Card, Card.id == Vote.card_id)
+            .where(Vote.room_id == room.id).group_by(Vote.participant_id, Vote.card_id, Card.hidden)).all():
+        dots.setdefault(participant_id, {})[card_id] = n
+        used[participant_id] = used.get(participant_id, 0) + (0 if hidden else n)
+    endorsed: dict[int, set[int]] = {}
+    for participant_id, solution_id in session.exec(
+            select(Endorsement.participant_id, Endorsement.solution_id)
+            .join(Solution, Solution.id == Endorsement.solution_id).where(Solution.room_id == room.id)).all():
+        endorsed.setdefault(participant_id, set()).add(solution_id)
+    return {pid: MeView(pid, group, room.dots_per_participant - used.get(pid, 0), dots.get(pid, {}),
+                        frozenset(endorsed.get(pid, ())))
+            for pid, group in session.exec(select(Participant.id, Participant.group)
+                                           .where(Participant.room_id == room.id)).all()}
 
 
 def _seen_by(card: CardView, actor: Actor, is_staff: bool, show_totals: bool) -> CardView | None:
@@ -298,17 +337,37 @@ def _seen_by(card: CardView, actor: Actor, is_staff: bool, show_totals: bool) ->
     return card if show_totals else replace(card, votes=0, paper_dots=0)
 
 
+def _themes_over(themes: tuple[ThemeView, ...], cards: tuple[CardView, ...]) -> tuple[ThemeView, ...]:
+    return tuple(replace(t, card_ids=tuple(c.id for c in cards if c.theme_id == t.id)) for t in themes)
+
+
+def _me_of(state: RoomState, actor: Actor, cards: tuple[CardView, ...]) -> MeView:
+    """``_me`` from the room's read: the participant's dots only on the cards they see."""
+    me = state.people[actor.participant_id]
+    if not me.dots:
+        return me
+    visible = {c.id for c in cards if not c.pending}
+    return replace(me, dots={k: v for k, v in me.dots.items() if k in visible})
+
+
 def view_of(session: Session, state: RoomState, actor: Actor) -> RoomView:
-    """One reader's view of a room read once for all (``room_state``); checks the reader may see it."""
-    require_room(session, actor, state.base.id)
+    """One reader's view of a room read once for all (``room_state``); checks the reader may see it.
+    A participant already read with the room costs no query (a phase change re-read by 300 phones)."""
+    known = actor.role is Role.PARTICIPANT and actor.room_id == state.base.id and actor.participant_id in state.people
+    if not known:
+        require_room(session, actor, state.base.id)
     is_staff = actor.role in (Role.FACILITATOR, Role.ORGANIZER)
     show_totals = is_staff or state.revealed
-    cards = tuple(c for c in (_seen_by(card, actor, is_staff, show_totals) for card in state.base.cards) if c)
+    if is_staff or actor.participant_id in state.waiting_authors:
+        cards = tuple(c for c in (_seen_by(card, actor, is_staff, show_totals) for card in state.base.cards) if c)
+        themes = _themes_over(state.base.themes, cards)
+    else:  # the common case: the room's shared list
+        cards, themes = state.shown_cards, state.shown_themes
     solutions = state.base.solutions if is_staff else tuple(s for s in state.base.solutions if not s.hidden)
-    themes = tuple(replace(t, card_ids=tuple(c.id for c in cards if c.theme_id == t.id)) for t in state.base.themes)
     return replace(
         state.base, cards=cards, themes=themes, solutions=solutions,
-        me=_me(session, actor, state.base, {c.id for c in cards if not c.pending}),
+        me=_me_of(state, actor, cards) if known else _me(session, actor, state.base,
+                                                                  {c.id for c in cards if not c.pending}),
         counted_cards=sum(not c.hidden and not c.pending for c in cards),
         paper_solutions=sum(s.paper and not s.hidden for s in solutions),
         paper_dots_left=state.base.paper_dots_left if show_totals else 0,

@@ -36,7 +36,7 @@ PROJECT_ROOT = Path(os.environ.get('SPCP_LIVE_PROJECT') or Path(__file__).resolv
 ARTIFACTS = Path(__file__).resolve().parents[2] / 'test-artifacts'
 STARTUP_TIMEOUT_S = 30
 SPCP = [sys.executable, '-c', 'from spcp.cli import main; main()']
-ROOMS = 5  # one room per test, so no test sees another's cards or phase
+ROOMS = 8  # one room per test, so no test sees another's cards or phase
 NO_PER_ADDRESS_LIMITS = {'SPCP_JOINS_PER_ADDRESS': '0', 'SPCP_ACTIONS_PER_ADDRESS': '',
                          'SPCP_PAGE_LOADS_PER_ADDRESS': ''}
 

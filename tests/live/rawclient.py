@@ -200,6 +200,14 @@ class RawClient:
         with self._changed:
             return self.elements[element_id]
 
+    def vote_cards(self) -> list[dict]:
+        """The cards of the phone's vote list, fetched from its ``src`` as vote_list.js does (with this
+        browser's cookie: only a participant of the room gets them)."""
+        src = self.element(self.find_one(classes='vote-list'))['props']['src']
+        response = self.http.get(self._absolute(src), timeout=DEFAULT_TIMEOUT_S)
+        response.raise_for_status()
+        return response.json()
+
     def texts(self) -> list[str]:
         with self._changed:
             return [e['text'] for e in self.elements.values() if e.get('text')]

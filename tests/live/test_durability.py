@@ -45,9 +45,8 @@ def submit(phone: Phone, text: str, key: str) -> None:
 
 
 def card_id(client: RawClient, text: str) -> int:
-    """The id of the card showing ``text`` in the phone's vote list (one element: its ``cards`` prop)."""
-    cards = client.element(client.find_one(classes='vote-list'))['props']['cards']
-    return next(card['id'] for card in cards if card['text'] == text)
+    """The id of the card showing ``text`` in the phone's vote list (one element, its cards fetched)."""
+    return next(card['id'] for card in client.vote_cards() if card['text'] == text)
 
 
 def dot(phone: Phone, text: str, add: bool, key: str) -> None:

@@ -74,8 +74,7 @@ def test_a_phone_cannot_vote_as_another_phone(live: LiveServer, people: People) 
     writer.wait_for_notification('Added. Thank you.')
     people.advance(board, room, 'vote')
     a, b = people.phone(room), people.phone(room)
-    vote_list = b.element(b.find_one(classes='vote-list'))['props']['cards']
-    card = next(c['id'] for c in vote_list if c['text'] == 'Something to vote on')
+    card = next(c['id'] for c in b.vote_cards() if c['text'] == 'Something to vote on')
     before = votes(live, room)
 
     # the tap as B's outbox sends it (an event of B's layout), over A's socket

@@ -3,6 +3,8 @@ cards are all one element (``VoteList``). (Measured: two NiceGUI buttons a card 
 on 300 cards froze the server for 34 s and took RSS from 177 MB to 1.78 GB; see shared/MEASURED.md.)"""
 from __future__ import annotations
 
+import json
+
 from sqlmodel import select
 
 from spcp import db, live
@@ -68,3 +70,35 @@ async def test_a_voting_phone_costs_as_many_elements_with_300_cards_as_with_60(c
     assert len(vote_list(late).cards) == len(vote_list(early).cards) == 300
     assert len(early.client.elements) == with_60      # 240 cards arrived live: no element more
     assert len(late.client.elements) == with_60       # built with 300: as many as with 60
+
+
+async def test_voting_phones_share_one_card_list_and_carry_no_card_text(create_user, event) -> None:
+    """The cards are not in a phone's element (300 copies of 300 cards, serialised at a phase change), only
+    the address of the room's list, the same for every phone; a phone that could not fetch it (no longer
+    kept) gets its own list as it stands now, cards that arrived since included."""
+    from spcp.pages import card_lists
+    room = event.rooms[0]
+    writer, a, b = create_user(), create_user(), create_user()
+    await writer.open(f'/r/{room.code}')
+    facilitate(room, rooms.set_phase, 'vote')
+    add_cards(event, room, ['Lights out', 'No answer'])
+    await a.open(f'/r/{room.code}')
+    await b.open(f'/r/{room.code}')
+    await a.should_see('No answer')
+    first = vote_list(a).props['src']
+    assert vote_list(b).props['src'] == first and 'cards' not in vote_list(a).props
+    assert 'Lights out' not in str(vote_list(a).props)
+
+    add_cards(event, room, ['Late card'])
+    await settle()
+    assert vote_list(a).props['src'] == first  # the browser got a small put, not a new list
+    card_lists.reset()  # e.g. the server kept many other lists since
+    with a:
+        for listener in list(vote_list(a)._event_listeners.values()):  # noqa: SLF001 (the socket's path)
+            if listener.type == 'stale':
+                listener.handler(None)
+    again = vote_list(a).props['src']
+    assert again != first and again.startswith(f'/room-cards/{room.id}/')
+    digest = again.rsplit('/', 1)[1]
+    kept = card_lists._bodies[(room.id, digest)]  # noqa: SLF001
+    assert [c['text'] for c in json.loads(kept.plain)] == ['Lights out', 'No answer', 'Late card']

@@ -20,8 +20,9 @@ class VotePhase:
         self.dots_label = ui.label().classes('phone-meta dots-left').mark('dots-left').props('aria-live=polite')
         self.dots_left = seat.view.me.dots_left
         self.show_dots_left()
-        self.vote_list = VoteList(seat.view.cards, seat.view.me.dots, take_back=tr('Take a dot back'),
-                                  on_vote=self.vote).classes('vote-list').mark('vote-list')
+        self.vote_list = VoteList(seat.view.id, seat.view.cards, seat.view.me.dots, take_back=tr('Take a dot back'),
+                                  loading=tr('Loading the cards…'), on_vote=self.vote) \
+            .classes('vote-list').mark('vote-list')
 
     def show_dots_left(self) -> None:
         self.dots_label.set_text(self.seat.tr('Dots left: {n} of {total}', n=self.dots_left,

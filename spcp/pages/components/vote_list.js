@@ -1,10 +1,13 @@
 // The phone's vote list (vote_list.py): per card a button that puts a dot on it and, where this phone
-// has a dot on it, a take-back button. One NiceGUI element for the whole list. Participant text is only
-// ever text ({{ }}), never markup. A tap goes into the phone's outbox (assets/outbox.js), as every other
-// participant action does, and the server's answer comes back as set_dots; put and drop follow the room.
+// has a dot on it, a take-back button. One NiceGUI element for the whole list. The cards are fetched
+// from `src` (the room's list, encoded once for all its phones: card_lists.py); calls that arrive while
+// it loads are applied to it once it is there. Participant text is only ever text ({{ }}), never markup.
+// A tap goes into the phone's outbox (assets/outbox.js), as every other participant action does, and the
+// server's answer comes back as set_dots; put and drop follow the room.
 export default {
   template: `
     <div>
+      <p v-if="!loaded" class="phone-meta" role="status">{{ labels.loading }}</p>
       <template v-for="card in list" :key="card.id">
         <button type="button" class="vote-card" :class="{ voted: dotsOn(card.id) > 0 }" dir="auto"
                 :aria-pressed="dotsOn(card.id) > 0 ? 'true' : 'false'" :data-dots="'\u25CF'.repeat(dotsOn(card.id))"
@@ -14,23 +17,52 @@ export default {
       </template>
     </div>`,
   props: {
-    cards: Array, // [{id, text}], the room's shown cards in order
+    src: String, // where the room's shown cards are: [{id, text}] in order
     dots: Object, // {card id: this phone's dots on it}
-    labels: Object, // {take_back}, translated
+    labels: Object, // {take_back, loading}, translated
   },
   data() {
-    return { list: [...this.cards], mine: { ...this.dots } };
+    return { list: [], mine: { ...this.dots }, loaded: false, waiting: [], tries: 0 };
+  },
+  mounted() {
+    this.load();
   },
   watch: {
-    // the whole element sent again (rare): its props are the server's truth
-    cards(value) {
-      this.list = [...value];
+    // a new list to fetch (the server shared it again): it already holds every earlier call
+    src() {
+      this.waiting = [];
+      this.load();
     },
     dots(value) {
       this.mine = { ...value };
     },
   },
   methods: {
+    load() {
+      const src = this.src;
+      this.loaded = false;
+      fetch(src, { credentials: "same-origin" })
+        .then((response) => (response.ok ? response.json() : Promise.reject(response.status)))
+        .then((cards) => {
+          if (src !== this.src) return; // a newer list was asked for meanwhile
+          this.list = cards;
+          this.loaded = true;
+          this.tries = 0;
+          const waiting = this.waiting;
+          this.waiting = [];
+          waiting.forEach((call) => call());
+        })
+        .catch((status) => {
+          if (src !== this.src) return;
+          if (status === 404) this.$emit("stale"); // no longer kept: the server shares this phone's list again
+          else if (status !== 403) setTimeout(() => src === this.src && this.load(), Math.min(10000, 1000 * 2 ** this.tries++));
+        });
+    },
+    later(call) {
+      if (this.loaded) return false;
+      this.waiting.push(call);
+      return true;
+    },
     dotsOn(id) {
       return this.mine[id] || 0;
     },
@@ -42,11 +74,13 @@ export default {
       else delete this.mine[id];
     },
     put(card) {
+      if (this.later(() => this.put(card))) return;
       const at = this.list.findIndex((c) => c.id === card.id);
       if (at < 0) this.list.push(card);
       else this.list[at] = card;
     },
     drop(id) {
+      if (this.later(() => this.drop(id))) return;
       this.list = this.list.filter((c) => c.id !== id);
       delete this.mine[id];
     },

@@ -1,12 +1,12 @@
 """A phone's vote list as ONE NiceGUI element: every card a button, drawn in the browser by a small
-Vue component (``vote_list.js``) from three props: the cards, this phone's dots, the labels.
+Vue component (``vote_list.js``) from three props: where to fetch the cards, this phone's dots, the labels.
 
 Two NiceGUI buttons a card cost about 9 KB of server memory each: 300 phones voting on 300 cards
 held 180,000 elements, and the phase change that built them froze the server for 34 s. Here a
-phone costs one element whatever the number of cards. A change after the first render is a small
-``run_method`` call (``put``, ``drop``, ``set_dots``: one card), never the whole list again; the
-props are kept current beside it without sending them, so anything that does re-send the element
-sends the truth.
+phone costs one element whatever the number of cards, and the cards themselves are not in it: the
+room's list is encoded once and fetched by every phone from one address (``card_lists.py``). A
+change after the first render is a small ``run_method`` call (``put``, ``drop``, ``set_dots``: one
+card), never the whole list again; the server keeps its own copy of the list beside it.
 
 In a browser a tap goes to ``window.spcpOutbox.send({kind: 'dot'|'undot', card_id})``, exactly as
 ``outbox_js`` does for other buttons, and reaches the server through the Outbox. NiceGUI's
@@ -15,12 +15,13 @@ which the component never emits.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from nicegui import ui
 
 from ...domain.views import CardView
+from ..card_lists import Items, share_cards, share_items
 from ..widgets import action_key
 
 VoteHandler = Callable[[int, bool, str], None]  # (card id, True to add a dot, idempotency key)
@@ -29,19 +30,21 @@ VoteHandler = Callable[[int, bool, str], None]  # (card id, True to add a dot, i
 class VoteList(ui.element, component='vote_list.js'):
     """The cards, in order, each with this phone's dots on it and a take-back where it has one."""
 
-    def __init__(self, cards: Iterable[CardView], dots: Mapping[int, int], *, take_back: str,
-                 on_vote: VoteHandler) -> None:
+    def __init__(self, room_id: int, cards: tuple[CardView, ...], dots: Mapping[int, int], *, take_back: str,
+                 loading: str, on_vote: VoteHandler) -> None:
         super().__init__()
-        # A tuple: NiceGUI wraps a list or dict prop in observable copies (one per card per phone) and
-        # sends the whole element on any change inside; a tuple of plain dicts is sent as it is.
-        self._props['cards'] = tuple({'id': card.id, 'text': card.text} for card in cards)
+        self.room_id = room_id
+        shared = share_cards(room_id, cards)
+        self._cards: Items = shared.items
+        self._props['src'] = shared.url
         self._props['dots'] = {card_id: n for card_id, n in dots.items() if n}
-        self._props['labels'] = {'take_back': take_back}
+        self._props['labels'] = {'take_back': take_back, 'loading': loading}
         self.on('vote', lambda e: self._vote(e.args, on_vote))
+        self.on('stale', lambda _: self._share_again())
 
     @property
-    def cards(self) -> tuple[dict[str, Any], ...]:
-        return self._props['cards']
+    def cards(self) -> Items:
+        return self._cards
 
     def has(self, card_id: int) -> bool:
         return any(card['id'] == card_id for card in self.cards)
@@ -64,16 +67,22 @@ class VoteList(ui.element, component='vote_list.js'):
         if shown in self.cards:  # e.g. paper dots entered on it: nothing a phone shows has changed
             return
         if self.has(card.id):
-            self._keep('cards', tuple(shown if c['id'] == card.id else c for c in self.cards))
+            self._cards = tuple(shown if c['id'] == card.id else c for c in self.cards)
         else:
-            self._keep('cards', (*self.cards, shown))
+            self._cards = (*self.cards, shown)
         self.run_method('put', shown)
 
     def drop(self, card_id: int) -> None:
         """Take a card off the list, with the dots shown on it."""
-        self._keep('cards', tuple(c for c in self.cards if c['id'] != card_id))
+        self._cards = tuple(c for c in self.cards if c['id'] != card_id)
         self._keep('dots', {k: v for k, v in self._props['dots'].items() if k != card_id})
         self.run_method('drop', card_id)
+
+    def _share_again(self) -> None:
+        """The phone could not fetch its list (no longer kept, e.g. after many changes): this phone's list
+        as it stands now, at a new address; the browser fetches it and drops the calls it already applied."""
+        self._props['src'] = share_items(self.room_id, self._cards).url
+        self.update()
 
     def _keep(self, name: str, value: Any) -> None:
         """Keep a prop current without sending the element again (the browser gets a run_method instead)."""

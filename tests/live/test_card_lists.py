@@ -1,0 +1,58 @@
+"""The room's card list, fetched by every voting phone from one address (spcp/pages/card_lists.py): only
+for the room's participants, gzipped once, the same list for the same cards, and what a list no longer
+kept answers (the phone then asks its element for a fresh one)."""
+from __future__ import annotations
+
+import gzip
+import json
+
+import requests
+
+from .conftest import LiveServer, People
+
+TEXTS = ['Street lights are out', 'Nobody answers the phone', 'La policía no habla español']
+
+
+def voting_room(people: People, room: dict):
+    board = people.board(room)
+    people.advance(board, room, 'issues')
+    writer = people.phone(room)
+    for text in TEXTS:
+        shown = len(writer.notifications())
+        writer.type_into(writer.find_one(label='Your issue'), text)
+        writer.click(writer.find_one(text='Add issue'))
+        writer.wait_for_notification('Added. Thank you.', after=shown)
+    people.advance(board, room, 'vote')
+    return writer
+
+
+def test_phones_of_the_room_fetch_the_same_list_once_encoded(live: LiveServer, people: People) -> None:
+    room = live.rooms[5]
+    writer = voting_room(people, room)
+    other = people.phone(room)
+    src = [p.element(p.find_one(classes='vote-list'))['props']['src'] for p in (writer, other)]
+    assert src[0] == src[1] and src[0].startswith(f'/room-cards/{live.room_id(room["code"])}/')
+    assert [c['text'] for c in other.vote_cards()] == TEXTS
+    raw = other.http.get(live.base_url + src[0], headers={'Accept-Encoding': 'gzip'}, stream=True)
+    assert raw.headers['Content-Encoding'] == 'gzip' and 'immutable' in raw.headers['Cache-Control']
+    assert [c['text'] for c in json.loads(gzip.decompress(raw.raw.read()))] == TEXTS  # the bytes as sent
+    plain = other.http.get(live.base_url + src[0], headers={'Accept-Encoding': 'identity'})
+    assert 'Content-Encoding' not in plain.headers and [c['text'] for c in plain.json()] == TEXTS
+
+
+def test_only_a_participant_of_the_room_gets_the_list(live: LiveServer, people: People) -> None:
+    room, elsewhere = live.rooms[6], live.rooms[3]
+    writer = voting_room(people, room)
+    src = writer.element(writer.find_one(classes='vote-list'))['props']['src']
+    stranger = requests.get(live.base_url + src)  # no cookie: not anyone's browser
+    assert stranger.status_code == 403 and 'Street' not in stranger.text
+    other_room = people.phone(elsewhere)  # a participant, but of another room
+    assert other_room.http.get(live.base_url + src).status_code == 403
+
+
+def test_a_list_no_longer_kept_is_not_found(live: LiveServer, people: People) -> None:
+    room = live.rooms[7]
+    writer = voting_room(people, room)
+    src = writer.element(writer.find_one(classes='vote-list'))['props']['src']
+    gone = src.rsplit('/', 1)[0] + '/' + '0' * 32
+    assert writer.http.get(live.base_url + gone).status_code == 404
