@@ -287,3 +287,11 @@ def page_files(assets: Path, quasar_languages: Iterable[str]) -> list[Path]:
     names = [*PAGE_FILES, *(f'lang/{code}.umd.prod.js' for code in quasar_languages)]
     ours = sorted(p for p in assets.rglob('*') if p.is_file() and content_type(p).startswith(COMPRESSIBLE))
     return [NICEGUI_STATIC / name for name in names] + ours
+
+
+def preload_components(elements: Iterable[type]) -> str:
+    """``<link rel="modulepreload">`` for the .js Vue components of ``elements``. A phone's page is built
+    after its socket connects, so NiceGUI asks for these only then, one more round trip before the room
+    shows (~170 ms on a slow phone); preloaded with the page, they are already in the module map."""
+    prefix = f'/_nicegui/{nicegui.__version__}/components/'
+    return ''.join(f'<link rel="modulepreload" href="{prefix}{element.component.key}">' for element in elements)

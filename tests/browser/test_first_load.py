@@ -2,7 +2,9 @@
 
 Checked on the shared server: the phone never asks for NiceGUI's Material Icons font (128.6 KB)
 and still draws its icons (inline SVG from spcp/icons.py, each of non-zero size); a name outside
-the map is left to Quasar's font path. Every script and style sheet it loads arrives as brotli,
+the map is left to Quasar's font path. An English phone downloads no font at all (system fonts,
+no Roboto), and the Vue components its room needs are fetched with the page, not after its socket
+has connected. Every script and style sheet it loads arrives as brotli,
 made before it asked (spcp/static_files.py's start-up list covers NiceGUI's files of the page),
 and over plain HTTP the server's real middleware stack sends each encoding, long caching, 304s and
 still the security headers.
@@ -48,6 +50,7 @@ def phone(browser, server):
     responses: list = []
     page.on('request', lambda request: requested.append(request.url))
     page.on('response', lambda response: responses.append(response))
+    page.on('websocket', lambda socket: requested.append(socket.url))
     page.goto(server.rooms[0]['join_url'])
     page.locator('.phone-phase').first.wait_for()
     page.evaluate('document.fonts.ready.then(() => true)')
@@ -70,6 +73,16 @@ def test_a_phone_draws_its_icons_without_the_material_icons_font(phone) -> None:
     for icon in drawn:
         assert not icon['font'] and icon['d'] > 10, icon
         assert min(icon['glyph']) > 0 and min(icon['shown']) > 0, icon
+
+
+def test_an_english_phone_fetches_no_font_and_its_components_with_the_page(phone) -> None:
+    page, requested, _ = phone
+    assert not [url for url in requested if url.split('?')[0].endswith(('.woff2', '.woff', '.ttf'))]
+    socket = next(i for i, url in enumerate(requested) if url.startswith('ws://'))
+    components = [i for i, url in enumerate(requested) if '/components/' in url]
+    assert len(components) >= 3 and max(components) < socket  # select.js, dialog.js... before the socket
+    shown = page.evaluate("[...document.querySelectorAll('.q-select, .q-radio')].length")
+    assert shown >= 2  # the language switch and the group choice did use them
 
 
 def test_names_outside_the_map_are_left_to_quasars_font(phone) -> None:
