@@ -2,8 +2,8 @@
 
 Pure: :func:`poster_view` turns the event's set-up and its links into a :class:`PosterView`, and
 :func:`render` turns that into PDF bytes. Nothing is read from the network: the fonts are the Noto
-files in ``assets/fonts`` (Latin, with Devanagari and Arabic as fallbacks for the characters it
-lacks), shaped with HarfBuzz so Hindi conjuncts and joined Arabic letters print as they should.
+files in ``assets/fonts`` (``spcp/fonts.py``: Latin, with Devanagari, Arabic and emoji as fallbacks
+for the characters it lacks), shaped with HarfBuzz so Hindi conjuncts and joined Arabic letters print as they should.
 The QR codes are drawn as vector squares, sharp at any printer's resolution.
 
 A room's poster speaks every language of the event, one block each; the facilitator sheet is in
@@ -11,33 +11,21 @@ the event's first language (it is read by one person, who set the event up with 
 """
 from __future__ import annotations
 
-import atexit
 import datetime as dt
-import shutil
-import tempfile
 from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
 
 import qrcode
 from babel.dates import format_date
-from fontTools.ttLib import TTFont
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 from .domain.errors import msgid
 from .domain.events import format_code
 from .domain.setup import EventSetup
+from .fonts import add_fonts, needs_shaping
 from .i18n import Translator, translator
 from .links import facilitator_url, join_url, remote_url
-from .settings import ASSETS_DIR
 
-FONTS = ASSETS_DIR / 'fonts'
-FAMILIES = {  # family -> (regular, bold) files
-    'latin': ('noto-sans-latin-400-normal.woff2', 'noto-sans-latin-700-normal.woff2'),
-    'deva': ('noto-sans-devanagari-devanagari-400-normal.woff2', 'noto-sans-devanagari-devanagari-700-normal.woff2'),
-    'arab': ('noto-naskh-arabic-arabic-400-normal.woff2', 'noto-naskh-arabic-arabic-700-normal.woff2'),
-}
 PAGE_W, MARGIN = 210, 15
 WIDTH = PAGE_W - 2 * MARGIN
 INK, MUTED, ACCENT = (17, 24, 39), (75, 85, 99), (30, 58, 138)
@@ -102,40 +90,13 @@ def render(view: PosterView) -> bytes:
     return bytes(pdf.output())
 
 
-@cache
-def font_files() -> dict[str, tuple[Path, Path]]:
-    """Our woff2 fonts as TrueType files, converted once per process into a private temporary folder:
-    fpdf2 reads woff2 too, but rebuilds its glyphs for every document (half a second each time)."""
-    folder = Path(tempfile.mkdtemp(prefix='spcp-fonts-'))
-    atexit.register(shutil.rmtree, folder, ignore_errors=True)
-
-    def converted(name: str) -> Path:
-        font = TTFont(FONTS / name)
-        font.flavor = None
-        path = folder / Path(name).with_suffix('.ttf').name
-        font.save(path)
-        return path
-
-    return {family: (converted(regular), converted(bold)) for family, (regular, bold) in FAMILIES.items()}
-
-
 def _document() -> FPDF:
     pdf = FPDF(orientation='portrait', unit='mm', format='A4')
     pdf.set_margins(MARGIN, MARGIN, MARGIN)
     pdf.set_auto_page_break(False)
-    for family, (regular, bold) in font_files().items():
-        pdf.add_font(family, '', regular)
-        pdf.add_font(family, 'B', bold)
-    # Latin first (URLs, codes, digits), Devanagari and Arabic for what it lacks
-    pdf.set_fallback_fonts(['deva', 'arab'], exact_match=False)
+    add_fonts(pdf)  # Latin first (URLs, codes, digits), Devanagari, Arabic and emoji for what it lacks
     pdf.set_title('SPCP Live posters')
     return pdf
-
-
-def needs_shaping(text: str) -> bool:
-    """Whether HarfBuzz must lay ``text`` out: scripts from Hebrew on (Arabic, Devanagari...) join, reorder or
-    combine their letters; Latin does not, and shaping every width measured while wrapping costs seconds."""
-    return any(ord(ch) >= 0x0590 for ch in text)
 
 
 def _line(pdf: FPDF, text: str, size: float, *, bold: bool = False, color: tuple[int, int, int] = INK,
