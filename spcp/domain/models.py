@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from datetime import UTC, datetime
 
 from sqlalchemy import JSON, Column, UniqueConstraint
@@ -148,3 +149,45 @@ class AuditEntry(SQLModel, table=True):
     action: str                      # module and function of the domain, e.g. 'rooms.set_phase'
     detail: str | None = None        # what it was set to, when that is a phase or a switch: 'vote', 'on', 'off'
     created_at: datetime = Field(default_factory=utcnow)
+
+
+class ActionItem(SQLModel, table=True):
+    """One line of the action plan (``action_plan.py``): what is to be done for a priority, who leads it
+    and how it goes. A priority is a theme, a room's or the plenary's (a room too); an item starts from
+    one of its solutions or is typed fresh. The organizers edit it field by field, so each field is
+    its own column: two organizers editing different fields of one item both keep their edits."""
+    __tablename__ = 'action_item'
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: int = Field(foreign_key='event.id', index=True)
+    theme_id: int = Field(foreign_key='theme.id', index=True)        # the priority
+    solution_id: int | None = Field(default=None, foreign_key='solution.id')  # None: typed fresh
+    text: str                            # the action as the plan words it (the solution's text to start with)
+    lead: str | None = None              # a person or a body
+    partners: str | None = None
+    responsible: str | None = None       # 'police', 'community' or 'both'
+    first_steps: str | None = None
+    start_date: dt.date | None = None
+    due_date: dt.date | None = None
+    resources: str | None = None         # resources needed
+    success_measure: str | None = None   # how success will be measured
+    status: str = 'not_started'          # 'not_started', 'on_track', 'lagging' or 'done'
+    notes: str | None = None
+
+
+def random_id() -> str:
+    return uuid.uuid4().hex
+
+
+class CouncilVolunteer(SQLModel, table=True):
+    """Someone who volunteered for the SPCP council (``council.py``), with their consent to be seen by
+    the event's organizers. Kept apart from the anonymous content and never joined to it: no participant,
+    no room, no time, and a random key in a table without SQLite's hidden rowid, so neither the key nor
+    the order rows are stored or read in follows the order people signed up in."""
+    __tablename__ = 'council_volunteer'
+    __table_args__ = {'sqlite_with_rowid': False}
+    id: str = Field(default_factory=random_id, primary_key=True, max_length=32)
+    event_id: int = Field(foreign_key='event.id', index=True)
+    name: str
+    contact: str
+    affiliation: str | None = None
+    why: str | None = None

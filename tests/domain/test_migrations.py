@@ -170,12 +170,12 @@ def _rows(path: Path, table: str) -> list[dict]:
     return _sql(path, f'SELECT * FROM {table} ORDER BY rowid')
 
 
-def test_revisions_form_one_line_from_baseline_to_audit():
+def test_revisions_form_one_line_from_baseline_to_action_plan():
     scripts = db._scripts()
     assert [s.revision for s in reversed(list(scripts.walk_revisions()))] == ['0001_baseline', '0002_trust',
                                                                               '0003_paper_review', '0004_event_setup',
-                                                                              '0005_audit']
-    assert db.head_revision() == '0005_audit'
+                                                                              '0005_audit', '0006_action_plan']
+    assert db.head_revision() == '0006_action_plan'
     assert db.BASELINE == '0001_baseline'
 
 
@@ -255,6 +255,34 @@ def test_audit_revision_adds_its_table_and_goes_back_down(tmp_path):
         command.downgrade(db.migration_config(connection), '0004_event_setup')
     engine.dispose()
     assert _schema(path) == _schema(_upgraded_to(tmp_path / 'setup.sqlite3', '0004_event_setup'))
+
+
+def test_action_plan_revision_adds_the_plan_and_the_council_and_goes_back_down(tmp_path):
+    path = _upgraded_to(tmp_path / 'spcp.sqlite3', '0006_action_plan')
+    schema = _schema(path)
+    text = ('VARCHAR', True, None, 0)
+    assert schema['action_item']['columns'] == {
+        'id': ('INTEGER', False, None, 1), 'event_id': ('INTEGER', False, None, 0),
+        'theme_id': ('INTEGER', False, None, 0), 'solution_id': ('INTEGER', True, None, 0),
+        'text': ('VARCHAR', False, None, 0), 'lead': text, 'partners': text, 'responsible': text,
+        'first_steps': text, 'start_date': ('DATE', True, None, 0), 'due_date': ('DATE', True, None, 0),
+        'resources': text, 'success_measure': text, 'status': ('VARCHAR', False, None, 0), 'notes': text}
+    assert schema['action_item']['foreign_keys'] == [(('event_id',), 'event', ('id',)),
+                                                     (('solution_id',), 'solution', ('id',)),
+                                                     (('theme_id',), 'theme', ('id',))]
+    # the council: no participant, no room, no time; a random text key
+    assert schema['council_volunteer']['columns'] == {
+        'id': ('VARCHAR(32)', False, None, 1), 'event_id': ('INTEGER', False, None, 0),
+        'name': ('VARCHAR', False, None, 0), 'contact': ('VARCHAR', False, None, 0), 'affiliation': text,
+        'why': text}
+    assert schema['council_volunteer']['foreign_keys'] == [(('event_id',), 'event', ('id',))]
+    ddl = _sql(path, "SELECT sql FROM sqlite_master WHERE name = 'council_volunteer'")[0]['sql']
+    assert _normalized(ddl).endswith(') WITHOUT ROWID')  # no hidden rowid counting the sign-ups
+    engine = create_engine(_url(path))
+    with db.migration_connection(engine) as connection:
+        command.downgrade(db.migration_config(connection), '0005_audit')
+    engine.dispose()
+    assert _schema(path) == _schema(_upgraded_to(tmp_path / 'audit.sqlite3', '0005_audit'))
 
 
 def test_file_from_before_migrations_keeps_its_rows_and_gains_the_columns(tmp_path):
