@@ -15,7 +15,7 @@ from sqlmodel import Session
 
 from . import db, live
 from .actions import BUSY, TOO_FAST, Outcome, limits
-from .domain import access, passwords, rooms
+from .domain import access, passwords, plenary, rooms
 from .domain.access import Actor
 from .domain.changes import PresenceChanged
 from .domain.errors import DomainError, NotFound, msgid
@@ -132,3 +132,16 @@ def is_participant(room_id: int, device: str) -> bool:
     """Whether this browser (its id from the signed cookie) has joined the room."""
     found = _value(lambda session: rooms.participant_of_device(session, room_id, device))
     return found.done and found.value is not None
+
+
+def plenary_seat(actor: Actor, *, device: str) -> Outcome:
+    """Where a participant of a breakout room goes once its event's plenary is open: their participant
+    there (the same device, their group carried over). Done with ``None`` when no plenary is open."""
+    def move() -> Outcome:
+        with db.session() as session:
+            if plenary.open_plenary_code(session, actor.room_id) is None:
+                return Outcome(True, value=None)
+            seat, changes = plenary.join(session, actor, device)
+        live.publish(changes)
+        return Outcome(True, value=seat)
+    return _guard(move)

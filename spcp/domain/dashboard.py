@@ -82,7 +82,7 @@ def require_organizer(session: Session, actor: Actor, event_id: int) -> Event:
 def dashboard(session: Session, actor: Actor, event_id: int) -> Dashboard:
     """Every room of the event, for its organizer."""
     event = require_organizer(session, actor, event_id)
-    rooms = session.exec(select(Room).where(Room.event_id == event_id).order_by(Room.id)).all()
+    rooms = session.exec(select(Room).where(Room.event_id == event_id, Room.kind != 'plenary').order_by(Room.id)).all()
     return Dashboard(event.id, event.name, phases_of(event), _pulses(session, event, list(rooms)))
 
 
@@ -114,7 +114,8 @@ def move_rooms(session: Session, actor: Actor, phase: str, room_ids: list[int] |
     require_organizer(session, actor, actor.event_id)
     if phase not in phases.PHASES:
         raise DomainError('Unknown phase.')
-    rooms = session.exec(select(Room.id).where(Room.event_id == actor.event_id).order_by(Room.id)).all()
+    rooms = session.exec(select(Room.id).where(Room.event_id == actor.event_id, Room.kind != 'plenary')
+                         .order_by(Room.id)).all()
     if room_ids is not None:
         for room_id in room_ids:
             require_room(session, actor, room_id)  # another event's room is refused

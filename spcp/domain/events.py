@@ -60,7 +60,9 @@ def create_event(session: Session, name: str, rooms: int, plan: dict,
 
 
 def rooms_of(session: Session, event_id: int) -> list[Room]:
-    return list(session.exec(select(Room).where(Room.event_id == event_id).order_by(Room.id)).all())
+    """The event's breakout rooms (its plenary, once made, is not one of them: see ``plenary.py``)."""
+    return list(session.exec(select(Room).where(Room.event_id == event_id, Room.kind != 'plenary')
+                             .order_by(Room.id)).all())
 
 
 def find_event(session: Session, name: str) -> Event | None:

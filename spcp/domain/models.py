@@ -34,6 +34,8 @@ class Event(SQLModel, table=True):
                             sa_column=Column(JSON, nullable=False, server_default='["en"]'))
     wifi_name: str | None = None
     wifi_password: str | None = None  # printed on the posters for everyone in the hall: not a secret
+    # when the organizer opened the plenary: every phone of the event moves there (None: not open)
+    plenary_opened_at: datetime | None = None
 
 
 class Room(SQLModel, table=True):
@@ -59,6 +61,8 @@ class Room(SQLModel, table=True):
     paper_participants: int = Field(default=0, sa_column_kwargs={'server_default': '0'})
     # review before shown: a participant's new card waits (pending) until the facilitator approves it
     review_cards: bool = Field(default=False, sa_column_kwargs={'server_default': '0'})
+    # 'breakout', or 'plenary': the event's one room where every room's top themes are voted on together
+    kind: str = Field(default='breakout', sa_column_kwargs={'server_default': 'breakout'})
     # who facilitates the room (printed on its facilitator sheet); None = not said
     facilitator_name: str | None = None
 
@@ -93,6 +97,8 @@ class Card(SQLModel, table=True):
     pending: bool = Field(default=False, sa_column_kwargs={'server_default': '0'})  # waits for review
     # dots from paper, entered as a count. On a merged-away card: what moved with it (given back on unmerge)
     paper_dots: int = Field(default=0, sa_column_kwargs={'server_default': '0'})
+    # a plenary card stands for a room's theme, pulled into the plenary (None: a card someone wrote)
+    source_theme_id: int | None = Field(default=None, foreign_key='theme.id')
 
 
 class Vote(SQLModel, table=True):

@@ -15,17 +15,26 @@ PHASES: dict[str, frozenset[str]] = {
 }
 
 
+# the plenary (every room's top themes, voted on by the whole hall) has no issues, themes or solutions of its own
+PLENARY_ORDER = (WELCOME, VOTE, WRAPUP)
+
+
 def allows(phase: str, action: str) -> bool:
     return action in PHASES.get(phase, frozenset())
 
 
-def next_phase(phase: str) -> str | None:
-    order = list(PHASES)
-    i = order.index(phase)
-    return order[i + 1] if i + 1 < len(order) else None
+def order(kind: str = 'breakout') -> tuple[str, ...]:
+    """The phases a room of this kind goes through, in order."""
+    return PLENARY_ORDER if kind == 'plenary' else tuple(PHASES)
 
 
-def previous_phase(phase: str) -> str | None:
-    order = list(PHASES)
-    i = order.index(phase)
-    return order[i - 1] if i > 0 else None
+def next_phase(phase: str, kind: str = 'breakout') -> str | None:
+    phases = order(kind)
+    i = phases.index(phase)
+    return phases[i + 1] if i + 1 < len(phases) else None
+
+
+def previous_phase(phase: str, kind: str = 'breakout') -> str | None:
+    phases = order(kind)
+    i = phases.index(phase)
+    return phases[i - 1] if i > 0 else None

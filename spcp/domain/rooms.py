@@ -93,7 +93,7 @@ def choose_group(session: Session, actor: Actor, room_id: int, group: str | None
 
 def set_phase(session: Session, actor: Actor, room_id: int, phase: str) -> list[Change]:
     room = require_facilitator(session, actor, room_id)
-    if phase not in phases.PHASES:
+    if phase not in phases.order(room.kind):
         raise DomainError('Unknown phase.')
     if room.phase == phase:
         return []
@@ -112,7 +112,7 @@ def _phase_minutes(session: Session, room, phase: str) -> int:
 
 def step_phase(session: Session, actor: Actor, room_id: int, forward: bool = True) -> list[Change]:
     room = require_facilitator(session, actor, room_id)
-    target = phases.next_phase(room.phase) if forward else phases.previous_phase(room.phase)
+    target = phases.next_phase(room.phase, room.kind) if forward else phases.previous_phase(room.phase, room.kind)
     return set_phase(session, actor, room_id, target) if target else []
 
 

@@ -8,6 +8,7 @@ from functools import cached_property
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from . import phases
 from .access import Actor, Role, require_room
 from .errors import NotAllowed, NotFound
 from .models import Card, Endorsement, Event, Participant, Room, Solution, Theme, Vote, as_utc
@@ -26,6 +27,7 @@ class CardView:
     pending: bool = False  # waiting for the facilitator's review: seen only by the facilitator and its author
     paper_dots: int = 0    # the part of ``votes`` entered from paper (0 where ``votes`` is hidden)
     merged: tuple[tuple[int, str], ...] = ()  # (id, wording) of the cards merged into it: kept visible, undoable
+    origin: tuple[str, ...] = ()  # a plenary card: the rooms its theme (and those merged into it) came from
 
 
 @dataclass(frozen=True)
@@ -110,6 +112,7 @@ class RoomView:
     paper_dots_left: int = 0     # paper dots the room may still enter (0 for a participant before the reveal)
     review: bool = False         # new participant cards wait for the facilitator's approval
     pending_count: int = 0       # cards waiting for review (staff only; 0 for a participant)
+    kind: str = 'breakout'       # or 'plenary' (domain/plenary.py): its own phases, its cards pulled from the rooms
 
     @property
     def current(self) -> PhaseView:
@@ -211,8 +214,11 @@ def participant_count(session: Session, room_id: int) -> int:
     return session.exec(select(func.count()).select_from(Participant).where(Participant.room_id == room_id)).one()
 
 
-def phases_of(event: Event) -> tuple[PhaseView, ...]:
-    return tuple(PhaseView(p['id'], p['title'], p['prompt'], p['minutes']) for p in event.plan['phases'])
+def phases_of(event: Event, kind: str = 'breakout') -> tuple[PhaseView, ...]:
+    """The phases of the event's plan that a room of this kind goes through (the plenary: three of them)."""
+    ids = phases.order(kind)
+    return tuple(PhaseView(p['id'], p['title'], p['prompt'], p['minutes']) for p in event.plan['phases']
+                 if p['id'] in ids)
 
 
 def dots_used(session: Session, participant_id: int) -> int:
@@ -257,9 +263,23 @@ def _all_cards(session: Session, room: Room) -> tuple[CardView, ...]:
         merged.setdefault(into, []).append((card_id, text))
     rows = session.exec(select(Card).where(Card.room_id == room.id, col(Card.merged_into_id).is_(None))
                         .order_by(Card.id)).all()
+    origins = _origins(session, room) if room.kind == 'plenary' else {}
     return tuple(CardView(c.id, c.text, c.theme_id, c.hidden, totals.get(c.id, 0) + c.paper_dots, c.participant_id,
-                          len(merged.get(c.id, ())), c.paper, c.pending, c.paper_dots, tuple(merged.get(c.id, ())))
+                          len(merged.get(c.id, ())), c.paper, c.pending, c.paper_dots, tuple(merged.get(c.id, ())),
+                          tuple(origins.get(c.id, ())))
                  for c in rows)
+
+
+def _origins(session: Session, room: Room) -> dict[int, list[str]]:
+    """Plenary card id -> the names of the rooms its theme came from, its own first, then those merged in."""
+    found: dict[int, list[str]] = {}
+    for card_id, into, name in session.exec(
+            select(Card.id, Card.merged_into_id, Room.name).join(Theme, Theme.id == Card.source_theme_id)
+            .join(Room, Room.id == Theme.room_id).where(Card.room_id == room.id).order_by(Card.id)).all():
+        names = found.setdefault(into or card_id, [])
+        if name not in names:
+            names.append(name)
+    return found
 
 
 def _all_solutions(session: Session, room_id: int) -> tuple[SolutionView, ...]:
@@ -295,7 +315,7 @@ def room_state(session: Session, room_id: int) -> RoomState:
     event = session.get(Event, room.event_id)
     base = RoomView(
         id=room.id, event_id=room.event_id, event_name=event.name, name=room.name, code=room.join_code,
-        phase=room.phase, phases=phases_of(event), revealed=room.votes_revealed,
+        phase=room.phase, phases=phases_of(event, room.kind), kind=room.kind, revealed=room.votes_revealed,
         participants=participant_count(session, room_id), expected_size=room.expected_size, timer=timer_view(room),
         dots_per_participant=room.dots_per_participant, max_dots_per_card=room.max_dots_per_card,
         max_card_length=room.max_card_length, top_themes=room.top_themes,

@@ -49,6 +49,7 @@ from .components.board_summary import BoardSummary
 from .components.desk import Desk, Tool
 from .components.grouping_tools import GroupingTools
 from .components.paper_tools import PaperTools
+from .components.plenary_result import PlenaryResult
 from .components.review_queue import ReviewQueue
 from .language import reader
 from .widgets import frame, labelled, proof_of, qr_data_url, refusal_page, remember_proof, show_timer, timer_label
@@ -200,8 +201,8 @@ class Board:
         with self.phase_area:
             if self.view.phase == phases.SOLUTIONS:
                 self.phase_part = BoardSolutions(self.desk, self.view)
-            elif self.view.phase == phases.WRAPUP:
-                BoardSummary(self.tr, self.view)
+            elif self.view.phase == phases.WRAPUP:  # the plenary's wrap-up is its ranked vote
+                (PlenaryResult if self.view.kind == 'plenary' else BoardSummary)(self.tr, self.view)
 
     def show_people(self) -> None:
         self.people.set_text(self.tr('{n} joined', n=self.joined))

@@ -39,10 +39,15 @@ class Outbox:
         labels = {'offline': tr('Offline: your words are kept and will be sent when the connection is back.'),
                   'waiting': tr('Waiting to send: {n}'), 'kept': tr('Not sent. Your text is kept here:'),
                   'dismiss': tr('OK')}
-        config = ui.element('div').classes('spcp-outbox hidden')
-        config.props['data-room'] = screen.view.code
-        config.props['data-labels'] = json.dumps(labels, ensure_ascii=False)
+        self.config = ui.element('div').classes('spcp-outbox hidden')
+        self.config.props['data-room'] = screen.view.code
+        self.config.props['data-labels'] = json.dumps(labels, ensure_ascii=False)
         ui.on('spcp_outbox', lambda e: self.receive(e.args))
+
+    def follow(self, code: str) -> None:
+        """The page moved to another room (the plenary): new items go there."""
+        self.config.props['data-room'] = code
+        self.config.update()
 
     def receive(self, item: Any) -> None:
         if not isinstance(item, dict) or item.get('room') != self.screen.view.code:

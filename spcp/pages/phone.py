@@ -13,6 +13,7 @@ from ..actions import Outcome, perform, read
 from ..domain import views
 from ..domain.access import Actor
 from ..domain.changes import CardChanged, Change, PhaseChanged, TimerChanged
+from ..domain.plenary import PlenaryOpened
 from ..domain.views import RoomView
 from ..i18n import Translator
 from .components.phone_issues import IssuesPhase
@@ -25,7 +26,7 @@ from .components.phone_wrapup import WrapupPhase
 from .language import language_switch, reader
 from .outbox import Outbox
 from .privacy import privacy_button
-from .widgets import client_address, frame, refusal_page, show_timer, timer_label
+from .widgets import client_address, frame, refusal_page, show_timer, tell, timer_label
 
 CONNECT_TIMEOUT_S = 60  # a phone that has not connected by then was a preview or a prefetch: nobody joins
 
@@ -55,10 +56,14 @@ async def phone_page(code: str, request: Request) -> None:
         refusal_page(tr, tr('Cannot join this room'), joined)
         return
     actor = joined.value
-    PhoneScreen(tr, actor, read(actor, views.snapshot, room_id=actor.room_id), address)  # a page load: fresh
-    entry.connected(actor, now=True)
-    client.on_disconnect(lambda: entry.connected(actor, now=False))
-    client.on_connect(lambda: entry.connected(actor, now=True))
+    plenary = entry.plenary_seat(actor, device=device)  # the hall has moved to the plenary: go there
+    if plenary.done and plenary.value is not None:
+        actor = plenary.value
+    screen = PhoneScreen(tr, actor, read(actor, views.snapshot, room_id=actor.room_id), address,
+                         device=device)  # a page load: a fresh read
+    entry.connected(screen.actor, now=True)
+    client.on_disconnect(lambda: entry.connected(screen.actor, now=False))
+    client.on_connect(lambda: entry.connected(screen.actor, now=True))
 
 
 # each phase's part of the phone, built inside the phase body (see spcp/pages/components/phone_*.py)
@@ -72,13 +77,14 @@ class PhoneScreen:
     """One phone's view of its room. Rebuilt on a phase change, updated element by element otherwise
     (by the current phase's component). The outbox receives it too: it acts through ``act``."""
 
-    def __init__(self, tr: Translator, actor: Actor, view: RoomView, address: str) -> None:
-        self.tr, self.actor, self.view, self.address = tr, actor, view, address
+    def __init__(self, tr: Translator, actor: Actor, view: RoomView, address: str, *, device: str = '') -> None:
+        self.tr, self.actor, self.view, self.address, self.device = tr, actor, view, address, device
         self.drafts = Drafts()  # outlives the phases: text being typed survives a rebuild
         with ui.column().classes('phone'):
             with ui.column().classes('phone-top'):
                 with ui.row().classes('w-full items-center justify-between no-wrap'):
-                    ui.label(f'{view.event_name} · {view.name}').classes('phone-room').props('dir=auto')
+                    self.room_label = ui.label(f'{view.event_name} · {view.name}').classes('phone-room') \
+                        .props('dir=auto')
                     with ui.row().classes('items-center no-wrap gap-1'):
                         privacy_button(self.tr)
                         language_switch(self.tr)
@@ -112,11 +118,30 @@ class PhoneScreen:
         """A change of the room: the phase and the timer are the screen's, anything else the phase's."""
         others_pending = isinstance(change, CardChanged) and change.card.pending \
             and change.card.author_id != self.actor.participant_id
-        if others_pending:  # waiting for the facilitator's review: not the room's yet (only its author sees it)
-            return
-        if isinstance(change, PhaseChanged):
+        if change.room_id != self.view.id or others_pending:
+            return  # a room this phone has left (for the plenary); a card waiting for review (only its author's)
+        if isinstance(change, PlenaryOpened):
+            self.move_to_plenary()
+        elif isinstance(change, PhaseChanged):
             self.refresh()
         elif isinstance(change, TimerChanged):
             show_timer(self.timer, change.timer)
         else:
             self.phase.apply(change)
+
+    def move_to_plenary(self) -> None:
+        """The organizer opened the plenary: this page becomes the plenary's, without a reload (300 phones
+        reloading at once would be a second join storm). The participant there was made when it opened."""
+        moved = entry.plenary_seat(self.actor, device=self.device)
+        if not moved.done or moved.value is None:
+            tell(self.tr, moved)
+            return
+        entry.connected(self.actor, now=False)
+        self.actor = moved.value
+        self.view = read(self.actor, room_reads.snapshot, room_id=self.actor.room_id)  # one read for the hall
+        self.room_label.set_text(f'{self.view.event_name} · {self.view.name}')
+        show_timer(self.timer, self.view.timer)
+        self.outbox.follow(self.view.code)
+        entry.connected(self.actor, now=True)
+        live.subscribe(self.view.id, self.apply)
+        self.render()

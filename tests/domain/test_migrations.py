@@ -89,9 +89,10 @@ OLD_ROWS = {
 }
 # the columns later revisions add, with the value an old row gets
 ADDED = {'event': {'organizer_password_hash': None, 'date': None, 'venue': None, 'languages': '["en"]',
-                   'wifi_name': None, 'wifi_password': None},
-         'room': {'expected_size': None, 'paper_participants': 0, 'review_cards': 0, 'facilitator_name': None},
-         'card': {'paper': 0, 'pending': 0, 'paper_dots': 0},
+                   'wifi_name': None, 'wifi_password': None, 'plenary_opened_at': None},
+         'room': {'expected_size': None, 'paper_participants': 0, 'review_cards': 0, 'facilitator_name': None,
+                  'kind': 'breakout'},
+         'card': {'paper': 0, 'pending': 0, 'paper_dots': 0, 'source_theme_id': None},
          'vote': {'origin_card_id': None}}
 
 
@@ -170,12 +171,13 @@ def _rows(path: Path, table: str) -> list[dict]:
     return _sql(path, f'SELECT * FROM {table} ORDER BY rowid')
 
 
-def test_revisions_form_one_line_from_baseline_to_action_plan():
+def test_revisions_form_one_line_from_baseline_to_plenary():
     scripts = db._scripts()
     assert [s.revision for s in reversed(list(scripts.walk_revisions()))] == ['0001_baseline', '0002_trust',
                                                                               '0003_paper_review', '0004_event_setup',
-                                                                              '0005_audit', '0006_action_plan']
-    assert db.head_revision() == '0006_action_plan'
+                                                                              '0005_audit', '0006_action_plan',
+                                                                              '0007_plenary']
+    assert db.head_revision() == '0007_plenary'
     assert db.BASELINE == '0001_baseline'
 
 
@@ -283,6 +285,20 @@ def test_action_plan_revision_adds_the_plan_and_the_council_and_goes_back_down(t
         command.downgrade(db.migration_config(connection), '0005_audit')
     engine.dispose()
     assert _schema(path) == _schema(_upgraded_to(tmp_path / 'audit.sqlite3', '0005_audit'))
+
+
+def test_plenary_revision_adds_defaulted_columns_and_goes_back_down(tmp_path):
+    path = _upgraded_to(tmp_path / 'spcp.sqlite3', '0007_plenary')
+    schema = _schema(path)
+    assert schema['room']['columns']['kind'] == ('VARCHAR', False, "'breakout'", 0)
+    assert schema['card']['columns']['source_theme_id'] == ('INTEGER', True, None, 0)
+    assert (('source_theme_id',), 'theme', ('id',)) in schema['card']['foreign_keys']
+    assert schema['event']['columns']['plenary_opened_at'] == ('DATETIME', True, None, 0)
+    engine = create_engine(_url(path))
+    with db.migration_connection(engine) as connection:
+        command.downgrade(db.migration_config(connection), '0006_action_plan')
+    engine.dispose()
+    assert _schema(path) == _schema(_upgraded_to(tmp_path / 'plan.sqlite3', '0006_action_plan'))
 
 
 def test_file_from_before_migrations_keeps_its_rows_and_gains_the_columns(tmp_path):

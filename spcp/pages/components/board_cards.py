@@ -67,16 +67,19 @@ class BoardCards:
         label.update()
         self.show_merged(label, card)
 
-    @staticmethod
-    def show_merged(label: ui.label, card: CardView) -> None:
-        """The wording of the cards merged into this one stays on it, after its own (as far as its lines go)."""
-        if getattr(label, 'merged_shown', ()) == card.merged:
+    def show_merged(self, label: ui.label, card: CardView) -> None:
+        """The wording of the cards merged into this one stays on it, after its own (as far as its lines go);
+        on a plenary card, the rooms it came from."""
+        if getattr(label, 'merged_shown', ()) == (card.merged, card.origin):
             return
         label.clear()
         with label:
             for _, text in card.merged:
                 TextElement(tag='span', text=text).classes('board-card-merged').props('dir=auto')
-        label.merged_shown = card.merged
+            if card.origin:
+                TextElement(tag='span', text=self.tr('From: {rooms}', rooms=' · '.join(card.origin))) \
+                    .classes('board-card-origin').mark('card-origin')
+        label.merged_shown = (card.merged, card.origin)
 
     def make_theme(self, theme: ThemeView) -> tuple[ui.element, ui.label]:
         with ui.element('div').classes('board-theme') as box:

@@ -86,8 +86,8 @@ class PhaseControls:
         self.phase = view.phase
         self.select.set_value(view.phase)
         labelled(self.select, aria_label=self.tr('Phase: {phase}', phase=self.tr(view.current.title)))
-        self.next.set_enabled(phases.next_phase(view.phase) is not None)  # none after the last
-        self.back.set_enabled(phases.previous_phase(view.phase) is not None)  # none before the first
+        self.next.set_enabled(phases.next_phase(view.phase, view.kind) is not None)  # none after the last
+        self.back.set_enabled(phases.previous_phase(view.phase, view.kind) is not None)  # none before the first
         self.reveal.set_visibility(view.phase in REVEAL_PHASES)
         self.revealed = view.revealed
         self.reveal.set_value(view.revealed)

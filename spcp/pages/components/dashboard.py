@@ -14,7 +14,7 @@ from nicegui import ui
 
 from ... import entry, live
 from ...actions import Outcome, perform, read
-from ...domain import audit, dashboard
+from ...domain import audit, dashboard, plenary
 from ...domain.access import Actor
 from ...domain.changes import (
     AuditRecorded,
@@ -31,9 +31,10 @@ from ...i18n import Translator
 from ..language import language_switch
 from ..widgets import labelled, refusal_text, tell
 from .dashboard_log import AuditList
+from .dashboard_plenary import PlenaryPanel
 from .dashboard_room import RoomCard
 
-CSS_VERSION = '3'
+CSS_VERSION = '4'
 REDRAW_EVERY_S = 0.3  # a dashboard redraws its rooms' counts at most this often
 ALERTS_EVERY_S = 30.0
 
@@ -59,6 +60,8 @@ class EventDashboard:
             with ui.element('div').classes('dash-grid').mark('rooms'):
                 self.rooms = {pulse.id: RoomCard(tr, pulse, board.phases, entry.presence_of(pulse.id), self.move_one)
                               for pulse in board.rooms}
+            self.event_id = board.event_id
+            self.plenary = PlenaryPanel(tr, self.act, read(actor, plenary.state, event_id=board.event_id))
             self.log = AuditList(tr, read(actor, audit.log, event_id=board.event_id), self.titles)
         self.build_confirm()
         self.show_alerts()
@@ -97,6 +100,9 @@ class EventDashboard:
         self.confirm.close()
         tell(self.tr, perform(self.actor, dashboard.move_rooms, phase=self.move_phase.value))
 
+    def act(self, action, **kwargs) -> Outcome:  # noqa: ANN001 (a domain function of the event)
+        return perform(self.actor, action, event_id=self.event_id, **kwargs)
+
     def move_one(self, room_id: int, phase: str) -> bool:
         return tell(self.tr, perform(self.actor, dashboard.move_rooms, phase=phase, room_ids=[room_id]))
 
@@ -107,6 +113,9 @@ class EventDashboard:
             return
         if isinstance(change, AuditRecorded):
             self.recorded(change)
+            return
+        if isinstance(change, plenary.PlenaryChanged):
+            self.plenary.show(read(self.actor, plenary.state, event_id=self.event_id))
             return
         card = self.rooms.get(change.room_id) if not isinstance(change, EventChange) else None
         if card is None:

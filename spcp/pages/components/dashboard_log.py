@@ -44,6 +44,8 @@ ACTIONS: dict[str, str | tuple[str, str]] = {
     'setup.add_room': msgid('Added a room'),
     'setup.edit_room': msgid('Changed a room'),
     'setup.remove_room': msgid('Removed a room'),
+    'plenary.create': msgid('Made the plenary or pulled in new top themes'),
+    'plenary.open_plenary': msgid('Moved everyone to the plenary'),
 }
 ROLES = {'facilitator': msgid('Facilitator'), 'organizer': msgid('Organizer')}
 

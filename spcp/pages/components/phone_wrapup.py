@@ -5,6 +5,7 @@ from nicegui import ui
 
 from ...domain.changes import CardChanged, Change, RevealChanged, SolutionChanged, ThemeChanged, ThemeRemoved
 from .phone_seat import PhoneSeat
+from .plenary_result import PlenaryResult
 
 
 class WrapupPhase:
@@ -12,6 +13,13 @@ class WrapupPhase:
 
     def __init__(self, seat: PhoneSeat) -> None:
         self.seat, view = seat, seat.view
+        if view.kind == 'plenary':  # the hall's ranked vote, once the facilitator shows the votes
+            if view.revealed:
+                PlenaryResult(seat.tr, view)
+            else:
+                ui.label(seat.tr('The result is on the screen.')).classes('phone-prompt')
+            ui.label(seat.tr('Thank you for taking part.')).classes('notice')
+            return
         themes = {th.id: th for th in view.themes}
         for theme_id in view.top_themes_ids:
             with ui.column().classes('theme-box'):
