@@ -22,7 +22,7 @@ from starlette.responses import RedirectResponse
 
 from .. import entry, live, settings
 from ..actions import Outcome, read
-from ..domain import access, phases, views
+from ..domain import access, phases, stakeholders, views
 from ..domain.access import Actor, Role, normalize_code
 from ..domain.changes import (
     CardChanged,
@@ -51,6 +51,7 @@ from .components.grouping_tools import GroupingTools
 from .components.paper_tools import PaperTools
 from .components.plenary_result import PlenaryResult
 from .components.review_queue import ReviewQueue
+from .components.stakeholder_chart import StakeholderChart
 from .language import reader
 from .widgets import frame, labelled, proof_of, qr_data_url, refusal_page, remember_proof, show_timer, timer_label
 
@@ -201,8 +202,20 @@ class Board:
         with self.phase_area:
             if self.view.phase == phases.SOLUTIONS:
                 self.phase_part = BoardSolutions(self.desk, self.view)
-            elif self.view.phase == phases.WRAPUP:  # the plenary's wrap-up is its ranked vote
-                (PlenaryResult if self.view.kind == 'plenary' else BoardSummary)(self.tr, self.view)
+            elif self.view.phase == phases.WRAPUP and self.view.kind == 'plenary':
+                self.build_plenary_result()
+            elif self.view.phase == phases.WRAPUP:
+                BoardSummary(self.tr, self.view)
+
+    def build_plenary_result(self) -> None:
+        """The plenary's wrap-up: its ranked vote, and beside it how each group voted on the top themes."""
+        with ui.element('div').classes('plenary-wrap'):
+            PlenaryResult(self.tr, self.view)
+            with ui.element('div').classes('plenary-groups'):
+                ui.label(self.tr('How each group voted')).classes('board-theme-name') \
+                    .props('role=heading aria-level=2')
+                StakeholderChart(self.tr, read(self.desk.actor, stakeholders.room_breakdown, room_id=self.view.id),
+                                 by='cards')
 
     def show_people(self) -> None:
         self.people.set_text(self.tr('{n} joined', n=self.joined))

@@ -6,7 +6,7 @@ from __future__ import annotations
 from nicegui.testing import User
 
 from spcp import db
-from spcp.domain import access, cards, plenary, rooms, themes, voting
+from spcp.domain import access, cards, plenary, rooms, themes, views, voting
 from spcp.domain.models import Room
 
 from .conftest import settle, vote, vote_list
@@ -95,3 +95,43 @@ async def test_a_phone_opened_after_the_move_lands_in_the_plenary(create_user, e
     late: User = create_user()
     await late.open(f'/r/{a.code}')  # the poster's code of its room, after the hall moved
     await late.should_see(f'Test event · {hall.name}')
+
+
+async def test_how_each_group_voted_shows_only_groups_of_five_or_more(create_user, event) -> None:
+    """The plenary's wrap-up and the dashboard chart the groups: 5 community members, 6 officers and 5 faith
+    leaders are drawn; 2 youth and 3 others are not (nor written anywhere: only together, 5, could they be
+    shown without singling anyone out, and the domain hides them), and the page says why."""
+    a, b = event.rooms
+    room_with_theme(a, 'writer-a', 'Lights', 'Lights')
+    room_with_theme(b, 'writer-b', 'Language', 'Language')
+    with db.session() as session:
+        org = access.organizer(session, event.id, event.organizer_key)
+        hall, _ = plenary.create(session, org, event.id)
+        plenary.open_plenary(session, org, event.id)
+        rooms.set_phase(session, org, hall.id, 'vote')
+        ids = {c.text: c.id for c in views.room_state(session, hall.id).base.cards}
+        people = ['community'] * 5 + ['law_enforcement'] * 6 + ['faith'] * 5 + ['youth'] * 2 + ['other'] * 3
+        for n, group in enumerate(people):
+            voter, _ = rooms.join(session, hall.join_code, f'voter-{n}')
+            rooms.set_phase(session, org, hall.id, 'welcome')
+            rooms.choose_group(session, voter, hall.id, group)
+            rooms.set_phase(session, org, hall.id, 'vote')
+            voting.add_dot(session, voter, hall.id, ids['Lights' if group != 'law_enforcement' else 'Language'],
+                           f'dot-{n}')
+        rooms.set_phase(session, org, hall.id, 'wrapup')
+    organizer: User = create_user()
+    await organizer.open(f'/organize/{event.id}?key={event.organizer_key}')
+    await organizer.open(f'/board/{hall.join_code}')
+    await organizer.should_see('How each group voted')
+    chart = organizer.find(marker='groups-chart').elements.pop()
+    texts = [getattr(e, 'text', '') for e in chart.descendants()]
+    assert {'Community member', 'Law enforcement', 'Faith leader'} <= set(texts)
+    assert 'Youth' not in texts and 'Other' not in texts
+    assert '100% of their dots' in texts  # each shown group put all its dots on one theme
+    assert 'Groups differ' in texts
+    await organizer.should_see('Groups with fewer than 5 voters are not shown, so no one can be singled out.')
+
+    await organizer.open(f'/organize/{event.id}')
+    organizer.find(marker='groups').elements.pop().set_value(True)
+    await organizer.should_see('No group had 5 or more voters, so no group is shown.')  # each room: one voter
+    await organizer.should_see('Faith leader')  # the plenary's

@@ -14,7 +14,7 @@ from nicegui import ui
 
 from ... import entry, live
 from ...actions import Outcome, perform, read
-from ...domain import audit, dashboard, plenary
+from ...domain import audit, dashboard, plenary, stakeholders
 from ...domain.access import Actor
 from ...domain.changes import (
     AuditRecorded,
@@ -33,8 +33,9 @@ from ..widgets import labelled, refusal_text, tell
 from .dashboard_log import AuditList
 from .dashboard_plenary import PlenaryPanel
 from .dashboard_room import RoomCard
+from .stakeholder_chart import StakeholderChart
 
-CSS_VERSION = '4'
+CSS_VERSION = '5'
 REDRAW_EVERY_S = 0.3  # a dashboard redraws its rooms' counts at most this often
 ALERTS_EVERY_S = 30.0
 
@@ -62,6 +63,9 @@ class EventDashboard:
                               for pulse in board.rooms}
             self.event_id = board.event_id
             self.plenary = PlenaryPanel(tr, self.act, read(actor, plenary.state, event_id=board.event_id))
+            with ui.expansion(tr('How each group voted')).classes('dash-groups w-full').mark('groups') as groups:
+                self.groups_area = ui.element('div').classes('dash-groups-area')
+            groups.on_value_change(lambda e: self.show_groups() if e.value else None)
             self.log = AuditList(tr, read(actor, audit.log, event_id=board.event_id), self.titles)
         self.build_confirm()
         self.show_alerts()
@@ -157,6 +161,14 @@ class EventDashboard:
         for pulse in pulses:
             self.rooms[pulse.id].show(pulse)
             self.rooms[pulse.id].show_alerts(clock())
+
+    def show_groups(self) -> None:
+        """Each room's themes (the plenary's cards) by group, read when opened: published rooms only."""
+        self.groups_area.clear()
+        with self.groups_area:
+            for breakdown in read(self.actor, stakeholders.event_breakdowns, event_id=self.event_id):
+                ui.label(breakdown.room_name).classes('dash-groups-room').props('role=heading aria-level=3 dir=auto')
+                StakeholderChart(self.tr, breakdown, by='themes' if breakdown.room_id in self.rooms else 'cards')
 
     def show_alerts(self) -> None:
         now = clock()
