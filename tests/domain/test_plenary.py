@@ -3,6 +3,9 @@ came from, the same theme from two rooms merged and the merge undone, the hall m
 devices with their groups, and a plenary vote under the rooms' dot rules, ranked."""
 from __future__ import annotations
 
+import json
+from dataclasses import asdict
+
 import pytest
 
 from spcp.domain import cards, plenary, rooms, themes, views, voting
@@ -94,6 +97,7 @@ def test_the_hall_moves_as_the_same_devices_with_their_groups_and_votes_ranked(
         plenary.join(session, people[0], 'device-0001')  # not open yet
     moved = plenary.open_plenary(session, org, event.id)
     assert {c.room_id for c in moved if isinstance(c, plenary.PlenaryOpened)} == {room.id, room_b.id}
+    assert all(json.loads(json.dumps(asdict(c))) == asdict(c) for c in moved)  # changes are data (LISTEN/NOTIFY)
     everyone = len(people) + 1  # room B's one voter
     assert views.room_state(session, hall.id).base.participants == everyone  # seated at once, one transaction
     assert plenary.open_plenary_code(session, room.id) == hall.join_code
