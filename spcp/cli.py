@@ -10,6 +10,9 @@
     spcp posters EVENT --out FILE.pdf [--data-dir DIR] [--port N] [--public-url URL]
     spcp room rotate-key CODE [--data-dir DIR]
     spcp organizer set-password EVENT [--data-dir DIR] [--remove]
+    spcp export EVENT --format xlsx|csv|docx|pdf|json --out PATH [--language en|es|hi|ar] [--data-dir DIR]
+    spcp import ARCHIVE.json --data-dir DIR
+    spcp event delete EVENT [--data-dir DIR] [--yes]
 
 Flags become the ``SPCP_*`` environment variables that :func:`spcp.settings.load` reads, so the
 web pages (which read the settings too) see the same values. ``spcp serve`` writes the address it
@@ -21,6 +24,7 @@ never a traceback.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import os
 import re
@@ -143,6 +147,8 @@ def serve(
     if remembered:
         typer.echo(f'Using {remembered} as last time (from {cfg_file(data_dir)}; a flag changes it).')
     remember_server(cfg)
+    from . import backups
+    backups.start(cfg.database_url, cfg.data_dir)  # a copy of the database every few minutes, in a thread
     with db.session() as session:
         if session.exec(select(Event.id)).first() is None:
             event = ensure_demo(session)
@@ -405,6 +411,156 @@ def organizer_set_password(
     except DomainError as error:
         fail(said(error))
     typer.echo('Password removed.' if remove else 'Password set: the organizer link now asks for it.')
+
+
+def existing_data(data_dir: Path) -> Settings:
+    """Open the data folder's database, refusing a folder that has none (instead of making an empty one)."""
+    folder = Path(data_dir).expanduser().resolve()
+    if not (folder / 'spcp.sqlite3').is_file() and 'SPCP_DATABASE_URL' not in os.environ:
+        fail(f'no SPCP Live data in {folder} (give the --data-dir that `spcp serve` uses)')
+    return configure(data_dir=data_dir)
+
+
+def event_owner(session, event_id: int):
+    """The event's organizer, as the laptop's owner acts (the commands run where the data is)."""
+    from .domain import access
+    from .domain.models import Event
+
+    event = session.get(Event, event_id)
+    if event is None:
+        fail(f'no event with id {event_id} (see `spcp event links`)')
+    return event, access.organizer_by_proof(session, event.id, access.fingerprint(event.organizer_key))
+
+
+def write_private_file(path: Path, data: bytes) -> None:
+    """``data`` into ``path``, readable by this account only (an archive holds keys; a report, people's words)."""
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, 'wb') as handle:
+            handle.write(data)
+    except OSError as error:
+        fail(f'cannot write {path}: {error}', EXIT_FAILURE)
+
+
+FORMATS = ('xlsx', 'csv', 'docx', 'pdf', 'json')
+
+
+@app.command('export')
+def export_event(
+    event_id: Annotated[int, typer.Argument(metavar='EVENT', help='The event id (`event_id` in '
+                                            '`spcp event create --json`; see `spcp event links`).')],
+    fmt: Annotated[str, typer.Option('--format', metavar='|'.join(FORMATS), help='xlsx: the workbook; csv: the '
+                                     'same tables zipped; docx, pdf: the report; json: the archive (your own '
+                                     'backup, restored by `spcp import`: never hand it over).')],
+    out: Annotated[Path, typer.Option('--out', metavar='PATH', help='The file to write.')],
+    language: Annotated[str, typer.Option('--language', metavar='en|es|hi|ar', help='Language of the headers '
+                                          'and the report.')] = 'en',
+    data_dir: DataDir = DEFAULT_DATA_DIR,
+) -> None:
+    """Export an event: the workbook, the tables as CSV, the report (Word or PDF), or the full archive."""
+    from .exports.registry import RENDERERS, export
+
+    if fmt not in RENDERERS:
+        fail(f'--format takes one of {", ".join(FORMATS)} (got {fmt!r})')
+    if language not in LANGUAGES:
+        fail(f'--language takes one of {", ".join(LANGUAGES)} (got {language!r})')
+    out = Path(out).expanduser()
+    if out.is_dir() or not out.parent.is_dir():
+        fail(f'--out must be a file in an existing folder (got {out})')
+    cfg = existing_data(data_dir)
+    buffer = io.BytesIO()
+    try:
+        with db.session() as session:
+            _event, owner = event_owner(session, event_id)
+            secret = cfg.data_dir / hardening.SECRET_FILE
+            export(session, owner, event_id, fmt, buffer, locale=language,
+                   browser_secret=secret.read_text(encoding='utf-8').strip() if secret.is_file() else None)
+    except DomainError as error:
+        fail(said(error))
+    write_private_file(out, buffer.getvalue())
+    note = ' It is your own backup (keys, participants\' ids): never hand it over.' if fmt == 'json' else ''
+    typer.echo(f'Wrote {out} ({len(buffer.getvalue()):,} bytes).{note}')
+
+
+@app.command('import')
+def import_archive(
+    archive_path: Annotated[Path, typer.Argument(metavar='ARCHIVE', help='A JSON archive written by '
+                                                 '`spcp export EVENT --format json`.')],
+    data_dir: Annotated[Path, typer.Option('--data-dir', help='An empty (or new) folder to restore into.')],
+) -> None:
+    """Restore an event from its archive into an empty data folder, to carry on with it (on another laptop)."""
+    from .exports import archive
+
+    try:
+        document = archive.load(Path(archive_path).expanduser().read_bytes())
+    except OSError as error:
+        fail(f'cannot read {archive_path}: {error.strerror or error}')
+    except archive.ArchiveError as error:
+        fail(f'{archive_path}: {error}')
+    folder = Path(data_dir).expanduser().resolve()
+    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
+        fail(f'{folder} is not an empty folder: restore into a new or empty one (nothing was changed)')
+    created = not folder.exists()
+    try:
+        hardening.prepare(folder)
+        archive.restore(f'sqlite:///{folder / "spcp.sqlite3"}', document)
+        if document.get('browser_secret'):
+            hardening.write_private(folder / hardening.SECRET_FILE, document['browser_secret'])
+    except archive.ArchiveError as error:
+        _empty_again(folder, created)
+        fail(f'{archive_path}: {error}')
+    except (OSError, SQLAlchemyError) as error:
+        _empty_again(folder, created)
+        fail(f'cannot restore into {folder}: {error}', EXIT_FAILURE)
+    rows = document['tables']
+    typer.echo(f'Restored event {document["event_id"]} into {folder}: {len(rows.get("room", {}).get("rows", []))} '
+               f'room(s), {len(rows.get("participant", {}).get("rows", []))} participant(s), '
+               f'{len(rows.get("card", {}).get("rows", []))} card(s). Carry on with: spcp serve --data-dir {folder}')
+
+
+def _empty_again(folder: Path, created: bool) -> None:
+    """Leave the folder as it was found (empty, or not there) after a failed restore."""
+    import shutil
+    for child in folder.iterdir() if folder.is_dir() else ():
+        if child.is_dir():
+            shutil.rmtree(child)
+        else:
+            child.unlink()
+    if created:
+        folder.rmdir()
+
+
+@event_app.command('delete')
+def event_delete(
+    event_id: Annotated[int, typer.Argument(metavar='EVENT', help='The event id (see `spcp event links`).')],
+    data_dir: DataDir = DEFAULT_DATA_DIR,
+    yes: Annotated[bool, typer.Option('--yes', help='Do not ask (for scripts).')] = False,
+) -> None:
+    """Erase an event's data for good (after the exports), as the privacy note on the phones promises."""
+    from . import backups
+    from .exports import archive
+
+    cfg = existing_data(data_dir)
+    with db.session() as session:
+        event, owner = event_owner(session, event_id)
+        name = event.name
+    if not yes and not typer.confirm(f'Erase every room, card, vote and participant of event {event_id} '
+                                     f'"{name}"? This cannot be undone', default=False):
+        fail('nothing was deleted', EXIT_FAILURE)
+    try:
+        with db.session() as session:
+            erased = archive.delete_event(session, owner, event_id)
+        with db.engine().connect() as connection:  # the freed pages leave the write-ahead log too
+            connection.exec_driver_sql('PRAGMA wal_checkpoint(TRUNCATE)')
+    except DomainError as error:
+        fail(said(error))
+    except SQLAlchemyError as error:
+        fail(f'cannot delete from {cfg.database_url}: {error}', EXIT_FAILURE)
+    old = backups.backups(cfg.data_dir / backups.FOLDER)
+    for path in old:  # they hold the event too; a running server makes new ones
+        path.unlink(missing_ok=True)
+    typer.echo(f'Deleted event {event_id} "{name}" ({erased} rows)' +
+               (f' and the {len(old)} automatic backup(s) that held it.' if old else '.'))
 
 
 def main(argv: list[str] | None = None) -> None:

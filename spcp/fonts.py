@@ -8,6 +8,8 @@ and the reports (``exports/pdf.py``, ``exports/charts.py``).
 from __future__ import annotations
 
 import atexit
+import hashlib
+import os
 import shutil
 import tempfile
 from functools import cache
@@ -28,22 +30,43 @@ FAMILIES = {  # family -> (regular, bold) files; Latin first, the others fill in
 FALLBACKS = ['deva', 'arab', 'emoji']
 
 
+CACHE_DIR = Path(__file__).resolve().parent.parent / '.cache' / 'fonts'   # git-ignored, as .cache/static
+
+
 @cache
 def font_files() -> dict[str, tuple[Path, Path]]:
-    """Our woff2 fonts as TrueType files, converted once per process into a private temporary folder:
-    fpdf2 reads woff2 too, but rebuilds its glyphs for every document (half a second each time)."""
-    folder = Path(tempfile.mkdtemp(prefix='spcp-fonts-'))
-    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    """Our woff2 fonts as TrueType files: fpdf2 reads woff2 too, but rebuilds its glyphs for every document
+    (half a second each time), and matplotlib reads TrueType only. Converting takes 2.4 s (Noto Emoji alone
+    1.3 s), so the copies are kept in ``.cache/fonts`` named by the original's SHA-256: paid once per machine
+    and font, not per process; a private temporary folder when the checkout is read-only."""
+    folder = _cache_folder()
 
     @cache
     def converted(name: str) -> Path:
-        font = TTFont(FONTS / name)
-        font.flavor = None
-        path = folder / Path(name).with_suffix('.ttf').name
-        font.save(path)
+        digest = hashlib.sha256((FONTS / name).read_bytes()).hexdigest()[:16]
+        path = folder / f'{Path(name).stem}-{digest}.ttf'
+        if not path.exists():
+            font = TTFont(FONTS / name)
+            font.flavor = None
+            partial = path.with_suffix(f'.{os.getpid()}.part')
+            font.save(partial)
+            partial.replace(path)  # atomic: another process never reads half a file
         return path
 
     return {family: (converted(regular), converted(bold)) for family, (regular, bold) in FAMILIES.items()}
+
+
+def _cache_folder() -> Path:
+    try:
+        CACHE_DIR.mkdir(parents=True, exist_ok=True)
+        probe = CACHE_DIR / f'.probe-{os.getpid()}'
+        probe.touch()
+        probe.unlink()
+        return CACHE_DIR
+    except OSError:
+        folder = Path(tempfile.mkdtemp(prefix='spcp-fonts-'))
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        return folder
 
 
 def add_fonts(pdf: FPDF) -> None:
