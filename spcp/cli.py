@@ -458,7 +458,7 @@ def export_event(
     data_dir: DataDir = DEFAULT_DATA_DIR,
 ) -> None:
     """Export an event: the workbook, the tables as CSV, the report (Word or PDF), or the full archive."""
-    from .exports.registry import RENDERERS, export
+    from .exports.registry import RENDERERS, browser_secret, export
 
     if fmt not in RENDERERS:
         fail(f'--format takes one of {", ".join(FORMATS)} (got {fmt!r})')
@@ -472,9 +472,7 @@ def export_event(
     try:
         with db.session() as session:
             _event, owner = event_owner(session, event_id)
-            secret = cfg.data_dir / hardening.SECRET_FILE
-            export(session, owner, event_id, fmt, buffer, locale=language,
-                   browser_secret=secret.read_text(encoding='utf-8').strip() if secret.is_file() else None)
+            export(session, owner, event_id, fmt, buffer, locale=language, browser_secret=browser_secret(cfg.data_dir))
     except DomainError as error:
         fail(said(error))
     write_private_file(out, buffer.getvalue())
@@ -537,8 +535,7 @@ def event_delete(
     yes: Annotated[bool, typer.Option('--yes', help='Do not ask (for scripts).')] = False,
 ) -> None:
     """Erase an event's data for good (after the exports), as the privacy note on the phones promises."""
-    from . import backups
-    from .exports import archive
+    from .exports.registry import erase
 
     cfg = existing_data(data_dir)
     with db.session() as session:
@@ -548,19 +545,13 @@ def event_delete(
                                      f'"{name}"? This cannot be undone', default=False):
         fail('nothing was deleted', EXIT_FAILURE)
     try:
-        with db.session() as session:
-            erased = archive.delete_event(session, owner, event_id)
-        with db.engine().connect() as connection:  # the freed pages leave the write-ahead log too
-            connection.exec_driver_sql('PRAGMA wal_checkpoint(TRUNCATE)')
+        erased, removed = erase(owner, event_id, cfg.data_dir)
     except DomainError as error:
         fail(said(error))
-    except SQLAlchemyError as error:
+    except (SQLAlchemyError, OSError) as error:
         fail(f'cannot delete from {cfg.database_url}: {error}', EXIT_FAILURE)
-    old = backups.backups(cfg.data_dir / backups.FOLDER)
-    for path in old:  # they hold the event too; a running server makes new ones
-        path.unlink(missing_ok=True)
     typer.echo(f'Deleted event {event_id} "{name}" ({erased} rows)' +
-               (f' and the {len(old)} automatic backup(s) that held it.' if old else '.'))
+               (f' and the {removed} automatic backup(s) that held it.' if removed else '.'))
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -10,11 +10,12 @@ from __future__ import annotations
 import importlib
 import io
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, BinaryIO
 
 from sqlmodel import Session
 
-from .. import db
+from .. import backups, db, hardening
 from ..domain.access import Actor
 from ..domain.errors import msgid
 from ..i18n import translator
@@ -68,6 +69,25 @@ def export_bytes(actor: Actor, event_id: int, fmt: str, *, locale: str = 'en',
     with db.session() as session:
         export(session, actor, event_id, fmt, out, locale=locale, browser_secret=browser_secret)
     return out.getvalue()
+
+
+def browser_secret(data_dir: Path) -> str | None:
+    """The data folder's browser secret (phones' ids are signed with it): the archive carries it."""
+    path = Path(data_dir) / hardening.SECRET_FILE
+    return path.read_text(encoding='utf-8').strip() if path.is_file() else None
+
+
+def erase(actor: Actor, event_id: int, data_dir: Path) -> tuple[int, int]:
+    """Delete the event's data for good: its rows (freed space overwritten, the write-ahead log emptied) and
+    the automatic backups that held it (a running server makes new ones). Returns (rows, backups) removed."""
+    with db.session() as session:
+        rows = archive.delete_event(session, actor, event_id)
+    with db.engine().connect() as connection:
+        connection.exec_driver_sql('PRAGMA wal_checkpoint(TRUNCATE)')
+    old = backups.backups(Path(data_dir) / backups.FOLDER)
+    for path in old:
+        path.unlink(missing_ok=True)
+    return rows, len(old)
 
 
 def file_name(event_name: str, fmt: str) -> str:
