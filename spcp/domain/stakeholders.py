@@ -92,14 +92,14 @@ class StakeholderBreakdown:
 
 def room_breakdown(session: Session, actor: Actor, room_id: int) -> StakeholderBreakdown:
     """The room's breakdown for anyone of the room (or its event's organizer); figures only once published."""
-    return _breakdown(session, require_room(session, actor, room_id))
+    return breakdown_of(session, require_room(session, actor, room_id))
 
 
 def event_breakdowns(session: Session, actor: Actor, event_id: int) -> tuple[StakeholderBreakdown, ...]:
     """Every room of the event (the plenary included), for its organizer."""
     require_organizer(session, actor, event_id)
     rooms = session.exec(select(Room).where(Room.event_id == event_id).order_by(Room.id)).all()
-    return tuple(_breakdown(session, room) for room in rooms)
+    return tuple(breakdown_of(session, room) for room in rooms)
 
 
 def for_theme(breakdown: StakeholderBreakdown, theme_id: int) -> StakeholderBreakdown:
@@ -110,13 +110,19 @@ def for_theme(breakdown: StakeholderBreakdown, theme_id: int) -> StakeholderBrea
     return replace(breakdown, themes=(row,), cards=tuple(c for c in breakdown.cards if c.id in row.card_ids))
 
 
+def for_card(breakdown: StakeholderBreakdown, card_id: int) -> StakeholderBreakdown:
+    """The breakdown cut down to one card (a plenary card, which stands for a room's theme)."""
+    return replace(breakdown, themes=(), cards=tuple(c for c in breakdown.cards if c.id == card_id))
+
+
 def published(room: Room) -> bool:
     """Voting has closed: the room is past Vote."""
     order = list(phases.PHASES)
     return room.phase in order and order.index(room.phase) > order.index(phases.VOTE)
 
 
-def _breakdown(session: Session, room: Room) -> StakeholderBreakdown:
+def breakdown_of(session: Session, room: Room) -> StakeholderBreakdown:
+    """The room's breakdown, without asking who reads it (for the domain's own views, which have)."""
     if not published(room):
         return StakeholderBreakdown(room.id, room.name, False, NOT_YET)
     cards = session.exec(select(Card.id, Card.text, Card.paper_dots, Card.theme_id)
