@@ -72,7 +72,7 @@ def render(tables: ExportTables, out: BinaryIO) -> None:
 
 def _draw(pdf: ReportPdf, block) -> None:
     if isinstance(block, Heading):
-        if block.level and pdf.get_y() > pdf.h - MARGIN - 40:
+        if block.level and pdf.get_y() > pdf.h - MARGIN - 40 * (3 - block.level):  # room for what it heads
             pdf.add_page()  # a heading never sits alone at the foot of a page
         pdf.ln(4 if block.level else 0)
         pdf.paragraph(block.text, HEADING_PT[block.level], bold=True, color=ACCENT, gap=2 if block.level else 4)

@@ -104,8 +104,11 @@ def cover(export: ExportTables, tr: Translator) -> Iterator[Block]:
 
 
 def priorities(export: ExportTables, tr: Translator) -> Iterator[Block]:
+    voted = 'plenary' in export.tables and export['plenary'].frame['dots'].sum() > 0
+    if voted:
+        yield from plenary(export, tr)
     table = export['priorities']
-    yield Heading(tr('Priorities'), 1)
+    yield Heading(tr("The rooms' top themes") if voted else tr('Priorities'), 1)
     if table.frame.empty:
         yield Paragraph(tr('No room has ranked its themes yet.'), muted=True)
         return
@@ -113,7 +116,19 @@ def priorities(export: ExportTables, tr: Translator) -> Iterator[Block]:
     yield Chart(tuple(f'{p} ({r})' for p, r in zip(top['priority'], top['room'], strict=True)),
                 tuple(int(v) for v in top['dots']), tr('Dots per priority'))
     yield grid(table, ('rank', 'priority', 'room', 'dots', 'solutions', 'endorsements'), tr,
-               (0.08, 0.33, 0.21, 0.1, 0.13, 0.15))
+               (0.07, 0.31, 0.2, 0.09, 0.14, 0.19))
+    if 'plenary' in export.tables and not voted and not export['plenary'].frame.empty:  # made, not voted on yet
+        yield Heading(export['plenary'].title, 2)
+        yield grid(export['plenary'], ('priority', 'rooms'), tr, (0.6, 0.4))
+
+
+def plenary(export: ExportTables, tr: Translator) -> Iterator[Block]:
+    """The hall's ranking of the rooms' top themes: the event's priorities."""
+    table = export['plenary']
+    yield Heading(table.title, 1)
+    top = table.frame.head(CHART_BARS)
+    yield Chart(tuple(top['priority']), tuple(int(v) for v in top['dots']), tr('Dots per priority'))
+    yield grid(table, ('rank', 'priority', 'dots', 'rooms'), tr, (0.08, 0.5, 0.1, 0.32))
 
 
 def rooms(export: ExportTables, tr: Translator) -> Iterator[Block]:

@@ -11,17 +11,19 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 from sqlmodel import Session
 
-from ..domain import audit, setup, views
+from ..domain import audit, plenary, setup, stakeholders, views
 from ..domain.access import Actor
 from ..domain.changes import AuditView
 from ..domain.errors import msgid
+from ..domain.plenary import Source
 from ..domain.setup import EventSetup
+from ..domain.stakeholders import StakeholderBreakdown
 from ..domain.views import RoomView
 from ..i18n import Translator
 
@@ -53,8 +55,11 @@ class Table:
 class EventRead:
     """Everything an export shows, read once as the event's organizer sees it."""
     setup: EventSetup
-    rooms: tuple[RoomView, ...]
+    rooms: tuple[RoomView, ...]                    # the breakout rooms
     log: tuple[AuditView, ...]
+    plenary: RoomView | None = None                # the hall's vote on the rooms' top themes, if made
+    origins: dict[int, tuple[Source, ...]] = field(default_factory=dict)   # plenary card -> its rooms' themes
+    breakdowns: tuple[StakeholderBreakdown, ...] = ()                       # per room, the plenary's too
 
 
 @dataclass(frozen=True)
@@ -78,7 +83,11 @@ def read_event(session: Session, actor: Actor, event_id: int) -> EventRead:
     """The event's views for its organizer (a refusal raises DomainError)."""
     event = setup.event_setup(session, actor, event_id)
     rooms = tuple(views.snapshot(session, actor, room.id) for room in event.rooms)
-    return EventRead(event, rooms, audit.log(session, actor, event_id, limit=100_000))
+    hall = plenary.state(session, actor, event_id)
+    return EventRead(event, rooms, audit.log(session, actor, event_id, limit=100_000),
+                     views.snapshot(session, actor, hall.room_id) if hall else None,
+                     plenary.sources(session, actor, hall.room_id) if hall else {},
+                     stakeholders.event_breakdowns(session, actor, event_id))
 
 
 def shown_cards(room: RoomView) -> list:
@@ -233,16 +242,53 @@ def day_table(read: EventRead, tr: Translator) -> Table:
     return table('day', msgid('How the day ran'), DAY_COLUMNS, rows, tr)
 
 
-# the sheets, in order. The plenary, the action plan, the council and the stakeholder breakdown join this
-# list when their domain views exist (see the README's Exports section).
-SHEETS: tuple[Callable[[EventRead, Translator], Table], ...] = (
-    event_table, rooms_table, priorities_table, issues_table, themes_table, solutions_table, moderation_table,
-    day_table)
+PLENARY_COLUMNS = (
+    Column('rank', msgid('Rank'), INT), Column('priority', msgid('Priority'), TEXT), Column('dots', msgid('Dots'), INT),
+    Column('rooms', msgid('From the rooms'), TEXT), Column('themes', msgid("The rooms' themes"), TEXT))
+
+
+def plenary_table(read: EventRead, tr: Translator) -> Table | None:
+    """The hall's vote on the rooms' top themes, most dots first (none until the plenary is made)."""
+    if read.plenary is None:
+        return None
+    cards = sorted(shown_cards(read.plenary), key=lambda c: (-c.votes, c.id))
+    rows = [(i + 1, c.text, c.votes, ', '.join(dict.fromkeys(s.room for s in read.origins.get(c.id, ()))),
+             ', '.join(dict.fromkeys(s.theme for s in read.origins.get(c.id, ())))) for i, c in enumerate(cards)]
+    return table('plenary', msgid('Plenary'), PLENARY_COLUMNS, rows, tr)
+
+
+STAKEHOLDER_COLUMNS = (
+    Column('room', msgid('Room'), TEXT), Column('theme', msgid('Theme'), TEXT), Column('group', msgid('Group'), TEXT),
+    Column('voters', msgid('Voters'), INT), Column('dots', msgid('Dots'), INT))
+
+
+def stakeholders_table(read: EventRead, tr: Translator) -> Table:
+    """Each theme's dots per group, only where the domain shows them (published, 5+ voters, nothing that gives a
+    hidden group away); the hidden groups' dots only together, and paper dots apart, as the domain gives them."""
+    rows = []
+    for breakdown in read.breakdowns:
+        if not breakdown.published:
+            continue
+        shown = [(i, c) for i, c in enumerate(breakdown.columns) if c.hidden is None]
+        for theme in breakdown.themes:
+            rows += [(breakdown.room_name, theme.text, tr(c.label), c.voters, theme.dots[i]) for i, c in shown]
+            if theme.hidden_dots is not None:
+                rows.append((breakdown.room_name, theme.text, tr('Smaller groups, together'), None, theme.hidden_dots))
+            if theme.paper:
+                rows.append((breakdown.room_name, theme.text, tr('On paper'), None, theme.paper))
+    return table('stakeholders', msgid('Stakeholder breakdown'), STAKEHOLDER_COLUMNS, rows, tr)
+
+
+# the sheets, in order; a sheet whose part of the day has not happened yet (no plenary) is left out. The action
+# plan and the council join this list when their domain views are committed (see the README's Exports section).
+SHEETS: tuple[Callable[[EventRead, Translator], Table | None], ...] = (
+    event_table, rooms_table, priorities_table, plenary_table, issues_table, themes_table, solutions_table,
+    stakeholders_table, moderation_table, day_table)
 
 
 def build(read: EventRead, tr: Translator) -> ExportTables:
     """Every table of the export, in the reader's language."""
-    tables = {t.key: t for t in (sheet(read, tr) for sheet in SHEETS)}
+    tables = {t.key: t for t in (sheet(read, tr) for sheet in SHEETS) if t is not None}
     names = {r.id: r.facilitator_name for r in read.setup.rooms}
     return ExportTables(
         tr.locale, read.setup.name, read.setup.date, read.setup.venue, tuple(r.name for r in read.rooms),

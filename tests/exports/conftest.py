@@ -20,7 +20,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from spcp.db import make_engine
-from spcp.domain import access, audit, cards, rooms, solutions, themes, voting
+from spcp.domain import access, audit, cards, plenary, rooms, solutions, themes, voting
 from spcp.domain.access import Actor
 from spcp.domain.setup import EventDetails, RoomDetails, create_event
 from spcp.plan import load_plan
@@ -117,6 +117,8 @@ def run_day(path: Path) -> Day:
         from spcp.domain.events import rooms_of
         for i, (room, texts) in enumerate(zip(rooms_of(session, event.id), ROOM_CARDS.values(), strict=True)):
             _run_room(session, room.join_code, room.facilitator_key, texts, devices, paper=i == 0)
+        owner = access.organizer_by_proof(session, event.id, access.fingerprint(event.organizer_key))
+        plenary.create(session, owner, event.id)  # every room's top themes, one card each in the plenary
         day = Day(path, event.id, event.organizer_key)
     engine.dispose()
     return day

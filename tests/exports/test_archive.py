@@ -79,7 +79,7 @@ def test_round_trip_is_byte_identical_and_the_day_carries_on(day: Day, data: Pat
     restored = tmp_path / 'laptop-b'
     result = run('import', str(first), '--data-dir', str(restored))
     assert result.exit_code == 0, result.output
-    assert 'Restored event 1' in result.output and '3 room(s), 18 participant(s)' in result.output
+    assert 'Restored event 1' in result.output and '4 room(s), 18 participant(s)' in result.output  # + plenary
     assert (restored / 'storage-secret.txt').read_text() == 'the-browser-secret'  # phones carry on as themselves
     result = run('export', str(day.event_id), '--format', 'json', '--out', str(second), '--data-dir', str(restored))
     assert result.exit_code == 0, result.output
@@ -144,7 +144,7 @@ def test_an_archive_from_an_older_schema_restores_and_upgrades(day: Day, data: P
     assert result.exit_code == 0, result.output
     with sqlite3.connect(tmp_path / 'b' / 'spcp.sqlite3') as connection:
         assert connection.execute('SELECT version_num FROM alembic_version').fetchone()[0] == db.head_revision()
-        assert connection.execute('SELECT count(*) FROM card').fetchone()[0] == 18
+        assert connection.execute('SELECT count(*) FROM card').fetchone()[0] == 24  # 18 in the rooms, 6 in the plenary
 
 
 def test_event_delete_asks_then_erases_every_row(day: Day, data: Path) -> None:
@@ -182,7 +182,7 @@ def test_backups_copy_the_database_and_keep_the_last_few(day: Day, data: Path) -
     kept = backups.backups(folder)
     assert len(kept) == 3 and oct(kept[-1].stat().st_mode & 0o777) == '0o600'
     with sqlite3.connect(kept[-1]) as copy:
-        assert copy.execute('SELECT count(*) FROM card').fetchone()[0] == 18
+        assert copy.execute('SELECT count(*) FROM card').fetchone()[0] == 24  # 18 in the rooms, 6 in the plenary
     runner = backups.Backups(data / 'spcp.sqlite3', data / 'more', every_s=0.01, keep=2).start()
     try:
         for _ in range(500):  # bounded: the thread makes its first copies within a few hundredths of a second

@@ -60,8 +60,13 @@ def made(day: Day) -> dict[str, bytes]:
 def test_workbook_numbers_types_and_layout(made, truth) -> None:
     dots, endorsements = truth
     book = openpyxl.load_workbook(io.BytesIO(made['xlsx']))
-    assert book.sheetnames == ['Event', 'Rooms', 'Priorities', 'Issues', 'Themes', 'Solutions', 'Moderation log',
-                               'How the day ran']
+    assert book.sheetnames == ['Event', 'Rooms', 'Priorities', 'Plenary', 'Issues', 'Themes', 'Solutions',
+                               'Stakeholder breakdown', 'Moderation log', 'How the day ran']
+    plenary = [[c.value for c in r] for r in book['Plenary'].iter_rows(min_row=2)]
+    assert sorted(r[1] for r in plenary) == sorted(r.value for r in book['Priorities']['B'][1:])  # every top theme
+    assert all(r[2] == 0 for r in plenary)  # the hall has not voted yet
+    groups = {r[2].value for r in book['Stakeholder breakdown'].iter_rows(min_row=2)}
+    assert groups == {'Smaller groups, together'}  # one voter per group here: no group's own figure
     issues = book['Issues']
     header = [c.value for c in issues[1]]
     assert header == ['No.', 'Room', 'Issue', 'Theme', 'Dots', 'Duplicates merged in', 'From paper']
@@ -96,16 +101,17 @@ def test_moderation_counts_without_the_hidden_text(made) -> None:
 def test_csv_zip_holds_the_same_tables(made, truth) -> None:
     dots, _ = truth
     archive = zipfile.ZipFile(io.BytesIO(made['csv']))
-    assert archive.namelist() == ['01-event.csv', '02-rooms.csv', '03-priorities.csv', '04-issues.csv',
-                                  '05-themes.csv', '06-solutions.csv', '07-moderation.csv', '08-day.csv']
-    raw = archive.read('04-issues.csv')
+    assert archive.namelist() == ['01-event.csv', '02-rooms.csv', '03-priorities.csv', '04-plenary.csv',
+                                  '05-issues.csv', '06-themes.csv', '07-solutions.csv', '08-stakeholders.csv',
+                                  '09-moderation.csv', '10-day.csv']
+    raw = archive.read('05-issues.csv')
     assert raw.startswith(b'\xef\xbb\xbf')  # UTF-8 with BOM: Excel reads Hindi and Arabic
     issues = pd.read_csv(io.BytesIO(raw), encoding='utf-8-sig', dtype={'Issue': str})
     read = {(room, text[1:] if text.startswith("'") and text[1] in '=+-@' else text): n
             for room, text, n in zip(issues['Room'], issues['Issue'], issues['Dots'], strict=True)}
     assert read == dots
     assert "'=1+1" in set(issues['Issue']) and "'-2" in set(issues['Issue'])
-    day = pd.read_csv(io.BytesIO(archive.read('08-day.csv')), encoding='utf-8-sig')
+    day = pd.read_csv(io.BytesIO(archive.read('10-day.csv')), encoding='utf-8-sig')
     assert day['Time'].str.fullmatch(r'\d{4}-\d\d-\d\d \d\d:\d\d').all()  # to the minute
     every = b''.join(archive.read(name) for name in archive.namelist()).decode('utf-8-sig')
     assert not [never for never in NEVER if never in every]
@@ -118,7 +124,7 @@ def test_word_report(made, truth) -> None:
     assert document.paragraphs[0].text == EVENT_NAME and 'Monday, May 12, 2025 · Centro Comunitario Ñuñoa' in text
     assert '18 participants · 2 on paper' in text
     cells = [[c.text for c in row.cells] for table in document.tables for row in table.rows]
-    priorities = document.tables[0]
+    priorities = document.tables[0]  # the plenary's (not voted on yet) comes after it
     assert [c.text for c in priorities.rows[0].cells] == ['Rank', 'Priority', 'Room', 'Dots', 'Solutions',
                                                          'Endorsements']
     by_text = {text: n for (_room, text), n in dots.items()}
@@ -130,7 +136,7 @@ def test_word_report(made, truth) -> None:
     assert ['Monthly open meetings at the library', 'Trust 1 🤝', '5'] in cells
     flat = text + '\n'.join('|'.join(r) for r in cells)
     assert not [never for never in NEVER if never in flat]
-    assert len(document.inline_shapes) == 1  # the priorities' chart
+    assert len(document.inline_shapes) == 1  # the priorities' chart (the plenary has no dots yet)
 
 
 def test_pdf_report_text(made, truth) -> None:
