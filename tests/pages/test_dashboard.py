@@ -242,3 +242,15 @@ async def test_the_log_is_in_the_organizers_language(create_user, event) -> None
     assert log_lines(organizer) == [f'Room 1 | {role} | {tr("Showed the votes")}',
                                     f'Room 1 | {role} | ' + tr('Changed the phase to {phase}', phase=tr('Vote'))]
     assert role != 'Facilitator' and tr('Showed the votes') != 'Showed the votes'
+
+
+async def test_the_dashboard_links_every_organizer_page(create_user, event) -> None:
+    organizer: User = create_user()
+    await organizer.open(f'/organize/{event.id}?key={event.organizer_key}')
+    for path, title in (('setup', 'Set up the event'), ('plan', 'Action plan'), ('council', 'Council volunteers'),
+                        ('exports', 'Exports')):
+        link = organizer.find(marker=f'link-{path}').elements.pop()
+        assert link.props['href'] == f'/organize/{event.id}/{path}'
+        await organizer.open(link.props['href'])  # the page is there and this browser is signed in to it
+        await organizer.should_see(title)
+        await organizer.open(f'/organize/{event.id}')

@@ -35,7 +35,7 @@ from .dashboard_plenary import PlenaryPanel
 from .dashboard_room import RoomCard
 from .stakeholder_chart import StakeholderChart
 
-CSS_VERSION = '5'
+CSS_VERSION = '6'
 REDRAW_EVERY_S = 0.3  # a dashboard redraws its rooms' counts at most this often
 ALERTS_EVERY_S = 30.0
 
@@ -56,6 +56,7 @@ class EventDashboard:
         with ui.element('div').classes('dash') as self.root:
             with ui.element('div').classes('dash-head'):
                 ui.label(board.name).classes('dash-title').props('role=heading aria-level=1 dir=auto')
+                self.build_links(board.event_id)
                 self.build_move_all(board)
                 language_switch(self.tr)
             with ui.element('div').classes('dash-grid').mark('rooms'):
@@ -73,6 +74,14 @@ class EventDashboard:
         live.subscribe_event(board.event_id, list(self.rooms), self.apply)
 
     # ---------- building ----------
+
+    def build_links(self, event_id: int) -> None:
+        """The organizer's other pages: before the day, and the morning after."""
+        with ui.element('nav').classes('dash-links') as nav:
+            nav.props['aria-label'] = self.tr('Organizer pages')
+            for text, path in ((self.tr('Set up the event'), 'setup'), (self.tr('Action plan'), 'plan'),
+                               (self.tr('Council volunteers'), 'council'), (self.tr('Exports'), 'exports')):
+                ui.link(text, f'/organize/{int(event_id)}/{path}').classes('dash-link').mark(f'link-{path}')
 
     def build_move_all(self, board: dashboard.Dashboard) -> None:
         with ui.element('div').classes('dash-move'):
