@@ -47,7 +47,7 @@ def build() -> None:
                      f'<script src="/assets/timer.js?v={ASSET_VERSION}" defer></script>'
                      f'<script src="/assets/outbox.js?v={ASSET_VERSION}" defer></script>'
                      f'<script src="/assets/fit.js?v={ASSET_VERSION}" defer></script>', shared=True)
-    from spcp.pages import board, exports, home, organize, phone, remote, setup  # noqa: F401
+    from spcp.pages import action_plan, board, council, exports, home, organize, phone, remote, setup  # noqa: F401
     from spcp.pages.components.vote_list import VoteList
     ui.add_head_html(static_files.preload_components([ui.select, ui.dialog, VoteList]), shared=True)
     from spcp.pages.widgets import error_page

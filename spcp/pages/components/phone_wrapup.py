@@ -1,9 +1,11 @@
-"""The phone's Wrap-up phase: the top themes with their solutions, most endorsed first, and thanks."""
+"""The phone's Wrap-up phase: the top themes with their solutions, most endorsed first (in the plenary, the
+hall's result), thanks, and volunteering for the council (``council_form.py``)."""
 from __future__ import annotations
 
 from nicegui import ui
 
 from ...domain.changes import CardChanged, Change, RevealChanged, SolutionChanged, ThemeChanged, ThemeRemoved
+from .council_form import CouncilForm
 from .phone_seat import PhoneSeat
 from .plenary_result import PlenaryResult
 
@@ -19,6 +21,7 @@ class WrapupPhase:
             else:
                 ui.label(seat.tr('The result is on the screen.')).classes('phone-prompt')
             ui.label(seat.tr('Thank you for taking part.')).classes('notice')
+            CouncilForm(seat.tr, seat.act, seat.drafts)
             return
         themes = {th.id: th for th in view.themes}
         for theme_id in view.top_themes_ids:
@@ -28,6 +31,7 @@ class WrapupPhase:
                                        key=lambda s: -s.endorsements):
                     ui.label(solution.text).classes('theme-card').props('dir=auto')
         ui.label(seat.tr('Thank you for taking part.')).classes('notice')
+        CouncilForm(seat.tr, seat.act, seat.drafts)
 
     def apply(self, change: Change) -> None:
         if isinstance(change, ThemeChanged | ThemeRemoved | RevealChanged | SolutionChanged | CardChanged):
