@@ -57,24 +57,25 @@ class PlanItem:
 
     def textarea(self, field: str, label: str) -> ui.element:
         area = ui.textarea(label, value=self.known[field] or '') \
-            .props(f'outlined autogrow dense dir=auto maxlength={LIMITS[field]}')
+            .props(f'outlined autogrow dense hide-bottom-space dir=auto maxlength={LIMITS[field]}')
         area.on('blur', lambda: self.save(field))
         return self._field(field, area)
 
     def input(self, field: str, label: str) -> ui.element:
-        box = ui.input(label, value=self.known[field] or '').props(f'outlined dense dir=auto maxlength={LIMITS[field]}')
+        box = ui.input(label, value=self.known[field] or '') \
+            .props(f'outlined dense hide-bottom-space dir=auto maxlength={LIMITS[field]}')
         box.on('blur', lambda: self.save(field))
         box.on('keydown.enter', lambda: self.save(field))
         return self._field(field, box)
 
     def choice(self, field: str, label: str, options: dict[str, str]) -> ui.element:
         select = ui.select(options, label=label, value=self.known[field] or '',
-                           on_change=lambda: self.save(field)).props('outlined dense options-dense')
+                           on_change=lambda: self.save(field)).props('outlined dense hide-bottom-space options-dense')
         return self._field(field, select)
 
     def date(self, field: str, label: str) -> ui.element:
         box = ui.input(label, value=self.known[field] or '', on_change=lambda: self.save(field)) \
-            .props('outlined dense stack-label type=date')
+            .props('outlined dense hide-bottom-space stack-label type=date')
         return self._field(field, box)
 
     # ---------- saving and showing ----------

@@ -9,6 +9,7 @@ from nicegui import ui
 
 from ...domain import action_plan
 from ...domain.action_plan import ActionItemView, PriorityView
+from ...domain.stakeholders import AGREE, DIFFER
 from ...i18n import Translator
 from ..widgets import labelled
 from .plan_confirm import ConfirmDialog
@@ -25,6 +26,14 @@ def meta_text(tr: Translator, room: str, dots: int, plenary_dots: int | None) ->
     return ' · '.join(parts)
 
 
+def accord(tr: Translator, view: PriorityView) -> None:
+    """"Groups agree" or "Groups differ" on this theme, when the breakdown may say so (as the chart words it)."""
+    row = view.stakeholders.theme(view.theme_id)
+    if row is not None and row.accord in (AGREE, DIFFER):
+        ui.label(tr('Groups agree') if row.accord == AGREE else tr('Groups differ')) \
+            .classes(f'groups-accord groups-{row.accord}').mark(f'priority-{view.theme_id}-accord')
+
+
 class PrioritySection:
     def __init__(self, desk: SetupDesk, view: PriorityView, confirm: ConfirmDialog,
                  on_empty: Callable[[PrioritySection], None]) -> None:
@@ -36,8 +45,10 @@ class PrioritySection:
             with ui.element('div').classes('plan-priority-head'):
                 with ui.element('div').classes('plan-priority-titles'):
                     ui.label(view.name).classes('plan-priority-name').props('role=heading aria-level=2 dir=auto')
-                    ui.label(meta_text(tr, view.room_name, view.dots, view.plenary_dots)).classes('plan-meta') \
-                        .props('dir=auto')
+                    with ui.element('div').classes('plan-meta-line'):
+                        ui.label(meta_text(tr, view.room_name, view.dots, view.plenary_dots)).classes('plan-meta') \
+                            .props('dir=auto')
+                        accord(tr, view)
                 ui.button(tr('Take out of the plan'), on_click=self.ask_take_out) \
                     .props('flat no-caps color=negative').mark(f'priority-{view.theme_id}-out')
             self.day(view)
