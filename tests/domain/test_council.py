@@ -124,3 +124,22 @@ def test_the_organizer_adds_edits_and_deletes_entries(session: Session, engine, 
         council.delete_volunteer(session, org, event.id, ben)
     with pytest.raises(NotFound):
         council.edit_volunteer(session, org, event.id, 17, ANA)
+
+
+def test_volunteering_goes_through_the_seam_rate_limited_and_unaudited(engine, monkeypatch, tmp_path, session,
+                                                                        event, wrapup, p1):
+    from spcp import actions, db, live
+    from spcp.settings import DEFAULT_RATES, Settings
+    monkeypatch.setattr(db, '_engine', engine)
+    published: list = []
+    monkeypatch.setattr(live, 'publish', lambda changes: published.extend(changes))
+    actions.configure(Settings('127.0.0.1', 8080, tmp_path, str(engine.url), None, joins_per_address=0,
+                               rates=dict(DEFAULT_RATES, actions_per_participant='2 per minute')))
+    try:
+        sent = [actions.perform(p1, council.volunteer, address='10.0.0.7', room_id=wrapup.id, details=ANA,
+                                consent=True) for _ in range(3)]
+    finally:
+        actions.configure(Settings('127.0.0.1', 8080, tmp_path, str(engine.url), None))
+    assert [o.done for o in sent] == [True, True, False] and sent[2].retry and sent[2].msgid == actions.TOO_FAST
+    assert published == [CouncilChanged(None, event.id)] * 2  # to the event's organizers only; no room, no audit
+    assert session.exec(select(func.count()).select_from(AuditEntry)).one() == 0
