@@ -56,9 +56,17 @@ class JoinCounter:
         self.per_address = per_address  # 0: no limit
         self._joined: dict[tuple[int, str], int] = {}
         self.refused: dict[int, int] = {}   # room id -> refused joins
+        self._exempt: set[tuple[int, str]] = set()
+
+    def exempt(self, room_id: int, address: str, exempt: bool = True) -> None:
+        """Let ``address`` fill one room (``exempt=False`` ends it): a practice room's rehearsal, whose
+        simulated phones all come from the server's own address (``spcp/rehearsal/crowd.py``)."""
+        (self._exempt.add if exempt else self._exempt.discard)((room_id, address))
 
     def allow(self, room_id: int, address: str) -> bool:
         """May ``address`` create one more participant in the room? Counts the refusal if not."""
+        if (room_id, address) in self._exempt:
+            return True
         if self.per_address and self._joined.get((room_id, address), 0) >= self.per_address:
             self.refused[room_id] = self.refused.get(room_id, 0) + 1
             return False

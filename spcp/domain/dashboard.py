@@ -51,6 +51,7 @@ class RoomPulse:
     dots_total: int          # (joined + people on paper) x dots per participant
     top_themes: tuple[ThemeDots, ...]  # by the room's dots, most first
     last_activity: float     # epoch seconds: newest card, dot, theme, solution, staff action (or creation)
+    practice: bool = False   # a practice room (domain/practice.py): simulated phones, not the event's numbers
 
 
 @dataclass(frozen=True)
@@ -99,7 +100,7 @@ def alerts(room: RoomPulse, *, now: float, refused_joins: int = 0, seen_activity
     counter; ``seen_activity`` is a later moment of activity the caller saw (a phase change, say)."""
     found = []
     quiet_since = max(room.last_activity, seen_activity or 0)
-    if room.phase not in QUIET_PHASES and now - quiet_since >= IDLE_AFTER_S:
+    if room.phase not in QUIET_PHASES and not room.practice and now - quiet_since >= IDLE_AFTER_S:
         found.append(Alert(IDLE, int((now - quiet_since) // 60)))
     if refused_joins >= MANY_REFUSED_JOINS:
         found.append(Alert(REFUSED_JOINS, refused_joins))
@@ -155,8 +156,8 @@ def _pulses(session: Session, event: Event, rooms: list[Room]) -> tuple[RoomPuls
         timer=timer_view(r), joined=joined.get(r.id, 0), expected=r.expected_size, cards=shown.get(r.id, 0),
         hidden_cards=hidden.get(r.id, 0), dots_spent=dots.get(r.id, 0) + paper.get(r.id, 0),
         dots_total=(joined.get(r.id, 0) + r.paper_participants) * r.dots_per_participant,
-        top_themes=themes.get(r.id, ()), last_activity=max(as_utc(r.created_at).timestamp(), latest.get(r.id, 0.0)))
-        for r in rooms)
+        top_themes=themes.get(r.id, ()), last_activity=max(as_utc(r.created_at).timestamp(), latest.get(r.id, 0.0)),
+        practice=r.practice) for r in rooms)
 
 
 def _top_themes(session: Session, room_ids: list[int]) -> dict[int, tuple[ThemeDots, ...]]:

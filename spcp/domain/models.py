@@ -65,6 +65,9 @@ class Room(SQLModel, table=True):
     kind: str = Field(default='breakout', sa_column_kwargs={'server_default': 'breakout'})
     # who facilitates the room (printed on its facilitator sheet); None = not said
     facilitator_name: str | None = None
+    # a practice room (domain/practice.py): for rehearsing with simulated phones before the day, never counted
+    # with the event's real rooms
+    practice: bool = Field(default=False, sa_column_kwargs={'server_default': '0'})
 
 
 class Participant(SQLModel, table=True):

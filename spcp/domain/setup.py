@@ -70,6 +70,7 @@ class RoomSetup:
     dots_per_participant: int
     voting_started: bool   # its dots no longer follow the event's
     removable: bool        # nobody has joined and nothing was typed in it
+    practice: bool = False  # a practice room (domain/practice.py): rehearsed with simulated phones
 
 
 @dataclass(frozen=True)
@@ -200,7 +201,8 @@ def voting_started(session: Session, room: Room) -> bool:
 def _room_setup(session: Session, room: Room) -> RoomSetup:
     joined = _count(session, Participant, room.id)
     return RoomSetup(room.id, room.name, room.join_code, room.facilitator_name, room.expected_size, joined,
-                     room.dots_per_participant, voting_started(session, room), joined == 0 and _empty(session, room))
+                     room.dots_per_participant, voting_started(session, room), joined == 0 and _empty(session, room),
+                     room.practice)
 
 
 def _empty(session: Session, room: Room) -> bool:

@@ -91,7 +91,7 @@ OLD_ROWS = {
 ADDED = {'event': {'organizer_password_hash': None, 'date': None, 'venue': None, 'languages': '["en"]',
                    'wifi_name': None, 'wifi_password': None, 'plenary_opened_at': None},
          'room': {'expected_size': None, 'paper_participants': 0, 'review_cards': 0, 'facilitator_name': None,
-                  'kind': 'breakout'},
+                  'kind': 'breakout', 'practice': 0},
          'card': {'paper': 0, 'pending': 0, 'paper_dots': 0, 'source_theme_id': None},
          'vote': {'origin_card_id': None}}
 
@@ -171,13 +171,13 @@ def _rows(path: Path, table: str) -> list[dict]:
     return _sql(path, f'SELECT * FROM {table} ORDER BY rowid')
 
 
-def test_revisions_form_one_line_from_baseline_to_plenary():
+def test_revisions_form_one_line_from_baseline_to_practice():
     scripts = db._scripts()
     assert [s.revision for s in reversed(list(scripts.walk_revisions()))] == ['0001_baseline', '0002_trust',
                                                                               '0003_paper_review', '0004_event_setup',
                                                                               '0005_audit', '0006_action_plan',
-                                                                              '0007_plenary']
-    assert db.head_revision() == '0007_plenary'
+                                                                              '0007_plenary', '0008_practice']
+    assert db.head_revision() == '0008_practice'
     assert db.BASELINE == '0001_baseline'
 
 
@@ -299,6 +299,16 @@ def test_plenary_revision_adds_defaulted_columns_and_goes_back_down(tmp_path):
         command.downgrade(db.migration_config(connection), '0006_action_plan')
     engine.dispose()
     assert _schema(path) == _schema(_upgraded_to(tmp_path / 'plan.sqlite3', '0006_action_plan'))
+
+
+def test_practice_revision_adds_a_false_flag_and_goes_back_down(tmp_path):
+    path = _upgraded_to(tmp_path / 'spcp.sqlite3', '0008_practice')
+    assert _schema(path)['room']['columns']['practice'] == ('BOOLEAN', False, "'0'", 0)
+    engine = create_engine(_url(path))
+    with db.migration_connection(engine) as connection:
+        command.downgrade(db.migration_config(connection), '0007_plenary')
+    engine.dispose()
+    assert _schema(path) == _schema(_upgraded_to(tmp_path / 'plenary.sqlite3', '0007_plenary'))
 
 
 def test_file_from_before_migrations_keeps_its_rows_and_gains_the_columns(tmp_path):

@@ -12,6 +12,7 @@ from ...domain.views import RoomView
 from ..language import language_switch
 from ..widgets import labelled
 from .desk import Desk
+from .rehearsal_controls import RehearsalControls, practice_room
 
 REVEAL_PHASES = (phases.VOTE, phases.THEMES)
 
@@ -128,7 +129,8 @@ class PhaseControls:
 
 
 class RoomSettings:
-    """Who is in the room (facilitator only): expected size, phones connected, refused joins, the key."""
+    """Who is in the room (facilitator only): expected size, phones connected, refused joins, the key; in a
+    practice room, its rehearsal with simulated phones."""
 
     def __init__(self, desk: Desk, view: RoomView, on_rotate: Callable[[], None]) -> None:
         self.desk, tr = desk, desk.tr
@@ -139,6 +141,8 @@ class RoomSettings:
                 ui.button(tr('Set number'), on_click=self.set_expected).props('outline').mark('set-expected')
             language_switch(tr)
             ui.button(tr('Change the board key'), icon='key', on_click=on_rotate).props('flat').mark('rotate-key')
+            if practice_room(desk):  # simulated phones: only in a practice room
+                RehearsalControls(desk)
 
     def show_phase(self, view: RoomView) -> None:
         pass

@@ -46,6 +46,9 @@ ACTIONS: dict[str, str | tuple[str, str]] = {
     'setup.remove_room': msgid('Removed a room'),
     'plenary.create': msgid('Made the plenary or pulled in new top themes'),
     'plenary.open_plenary': msgid('Moved everyone to the plenary'),
+    'practice.add_practice_room': msgid('Added a practice room'),
+    'practice.start_rehearsal': msgid('Started a rehearsal with simulated phones'),
+    'practice.stop_rehearsal': msgid('Stopped a rehearsal'),
 }
 ROLES = {'facilitator': msgid('Facilitator'), 'organizer': msgid('Organizer')}
 

@@ -39,6 +39,8 @@ class RoomCard:
             self.work = ui.label().classes('dash-line').mark('work')
             self.build_themes()
             with ui.element('div').classes('dash-alerts').mark('alerts'):
+                if pulse.practice:  # simulated phones rehearse here: its numbers are not the event's
+                    ui.label(tr('Practice room')).classes('dash-alert').mark('practice')
                 self.badges = {kind: ui.label().classes('dash-alert').mark(f'alert-{kind}')
                                for kind in (IDLE, REFUSED_JOINS, HIDDEN_CARDS)}
             ui.link(tr('Open board'), f'/board/{pulse.code}', new_tab=True).classes('dash-link').mark('open-board')

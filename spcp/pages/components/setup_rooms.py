@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from nicegui import ui
 
-from ...domain import setup
+from ...domain import practice, setup
 from ...domain.events import format_code
 from ...domain.rooms import MAX_ROOM_SIZE
 from ...domain.setup import MAX_PERSON_NAME, MAX_ROOM_NAME, EventSetup, RoomDetails, RoomSetup
@@ -42,6 +42,10 @@ class RoomList:
             self.table = ui.element('div').classes('setup-rooms').props('role=table').mark('rooms')
             self.show(event.rooms)
             ui.label(tr('A room can be removed until someone joins it.')).classes('setup-note')
+            with ui.row().classes('items-center gap-2'):
+                ui.button(tr('Add a practice room'), icon='add', on_click=self.add_practice).props('flat') \
+                    .mark('add-practice-room')
+                ui.label(tr('For rehearsing before the day with simulated phones.')).classes('setup-note')
 
     def show(self, rooms: tuple[RoomSetup, ...]) -> None:
         tr = self.desk.tr
@@ -63,7 +67,10 @@ class RoomList:
         tr = self.desk.tr
         with ui.element('div').classes('setup-row').props('role=row').mark(f'room-{room.id}'):
             fields = RoomFields(self.desk, room, f'room-{room.id}')
-            ui.label(format_code(room.code)).classes('setup-code')
+            with ui.column().classes('gap-0'):
+                ui.label(format_code(room.code)).classes('setup-code')
+                if room.practice:
+                    ui.label(tr('Practice room')).classes('setup-note').mark(f'room-{room.id}-practice')
             ui.label(tr.number(room.joined)).mark(f'room-{room.id}-joined')
             with ui.element('div').classes('setup-row-buttons'):
                 ui.button(tr('Save'), on_click=lambda: self.save(room.id, fields)).props('outline') \
@@ -83,6 +90,11 @@ class RoomList:
 
     def add(self) -> None:
         if self.desk.act(setup.add_room, event_id=self.desk.event_id, details=self.new.details()).done:
+            self.refresh()
+
+    def add_practice(self) -> None:
+        if self.desk.act(practice.add_practice_room, event_id=self.desk.event_id,
+                         name=self.desk.tr('Practice room')).done:
             self.refresh()
 
     def refresh(self) -> None:
