@@ -154,7 +154,7 @@ def rooms_with_votes(draw):
     return card_rows, theme_rows, votes
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(rooms_with_votes())
 def test_random_votes_never_let_a_hidden_figure_be_worked_out(room):
     card_rows, theme_rows, votes = room

@@ -64,15 +64,6 @@ def edit(user: User, marker: str, text: str) -> None:
     user.find(marker=marker).clear().type(text).trigger('blur')
 
 
-async def test_the_plan_needs_the_organizer_link(user: User, event) -> None:
-    await user.open(f'/organize/{event.id}/plan')
-    await user.should_see('Sign in with your organizer link.')
-    await user.should_not_see('Suggested from the day')
-    await open_plan(user, event)
-    await user.should_see('Suggested from the day')
-    await user.should_see('No priority in the plan yet: add one of the themes suggested from the day.')
-
-
 async def test_two_organizers_edit_one_item_at_once_and_both_keep_their_edits(create_user, event) -> None:
     themes_of = run_the_day(event)
     ana, ben = create_user(), create_user()
@@ -113,7 +104,11 @@ async def test_two_organizers_edit_one_item_at_once_and_both_keep_their_edits(cr
 async def test_a_refused_value_is_marked_on_its_field_and_saved_once_fixed(create_user, event) -> None:
     themes_of = run_the_day(event)
     ana = create_user()
+    await ana.open(f'/organize/{event.id}/plan')
+    await ana.should_see('Sign in with your organizer link.')
+    await ana.should_not_see('Suggested from the day')
     await open_plan(ana, event)
+    await ana.should_see('No priority in the plan yet: add one of the themes suggested from the day.')
     ana.find(marker=f'suggestion-{themes_of["youth"]}-add').click()
     await settle()
     [item] = stored_items()
