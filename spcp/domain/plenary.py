@@ -95,7 +95,9 @@ def plenary_of(session: Session, event_id: int) -> Room | None:
 
 
 def breakouts(session: Session, event_id: int) -> list[Room]:
-    return list(session.exec(select(Room).where(Room.event_id == event_id, Room.kind != PLENARY)
+    """The rooms whose work goes to the plenary: not the plenary, not a practice room (rehearsals never count)."""
+    return list(session.exec(select(Room).where(Room.event_id == event_id, Room.kind != PLENARY,
+                                                Room.practice == False)  # noqa: E712
                              .order_by(Room.id)).all())
 
 
@@ -153,7 +155,8 @@ def _seat_everyone(session: Session, room: Room) -> None:
     seated = set(session.exec(select(Participant.device).where(Participant.room_id == room.id)).all())
     people: dict[str, str | None] = {}
     for device, group in session.exec(select(Participant.device, Participant.group).join(Room)
-                                      .where(Room.event_id == room.event_id, Room.kind != PLENARY)
+                                      .where(Room.event_id == room.event_id, Room.kind != PLENARY,
+                                             Room.practice == False)  # noqa: E712 (simulated phones stay out)
                                       .order_by(Participant.id)).all():
         people[device] = group or people.get(device)  # a phone in two rooms: the group it gave
     session.add_all(Participant(room_id=room.id, device=device, group=group)
