@@ -5,7 +5,7 @@ import time
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 
-from sqlalchemy import func
+from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
 from . import phases
@@ -193,8 +193,18 @@ def card_view(session: Session, card: Card) -> CardView:
     merged = tuple((i, text) for i, text in session.exec(select(Card.id, Card.text)
                                                          .where(Card.merged_into_id == card.id).order_by(Card.id)))
     paper = card.paper_dots if card.merged_into_id is None else 0  # a merged-away card's moved with it
+    origin = _card_origin(session, card) if card.source_theme_id is not None else ()  # a plenary card's rooms
     return CardView(card.id, card.text, card.theme_id, card.hidden, votes + paper, card.participant_id, len(merged),
-                    card.paper, card.pending, paper, merged)
+                    card.paper, card.pending, paper, merged, origin)
+
+
+def _card_origin(session: Session, card: Card) -> tuple[str, ...]:
+    """One plenary card's rooms, as ``_origins`` gives them for the whole room: the live changes of a merge,
+    an unmerge or a hide carry them too, so the board's "From: ..." line stays."""
+    names = session.exec(select(Room.name).join(Theme, Theme.room_id == Room.id)
+                         .join(Card, Card.source_theme_id == Theme.id)
+                         .where(or_(Card.id == card.id, Card.merged_into_id == card.id)).order_by(Card.id)).all()
+    return tuple(dict.fromkeys(names))
 
 
 def theme_view(session: Session, theme: Theme) -> ThemeView:

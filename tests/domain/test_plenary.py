@@ -136,3 +136,21 @@ def test_the_organizer_s_view_of_the_plenary(session, event, room, fac, org, joi
     assert (state.code, state.cards, state.opened) == (hall.join_code, 1, False)
     plenary.open_plenary(session, org, event.id)
     assert plenary.state(session, org, event.id).opened
+
+
+def test_a_plenary_card_s_live_changes_say_where_it_came_from(session, event, room, room_b, fac, fac_b, org, join,
+                                                               key):
+    """The board redraws a card from its CardChanged: pulled, merged, unmerged, its rooms are on it."""
+    run_room(session, room, fac, join, key, {'Street lights': 2})
+    run_room(session, room_b, fac_b, join, key, {'Lighting': 1})
+    hall, pulled = plenary.create(session, org, event.id)
+    assert {c.card.text: c.card.origin for c in pulled if isinstance(c, CardChanged)} == {
+        'Street lights': (room.name,), 'Lighting': (room_b.name,)}
+    ids = {c.text: c.id for c in views.room_state(session, hall.id).base.cards}
+    merged = cards.merge(session, org, hall.id, ids['Street lights'], [ids['Lighting']])
+    assert [c.card.origin for c in merged if isinstance(c, CardChanged)] == [(room.name, room_b.name)]
+    undone = cards.unmerge(session, org, hall.id, ids['Lighting'])
+    assert {c.card.text: c.card.origin for c in undone if isinstance(c, CardChanged)} == {
+        'Street lights': (room.name,), 'Lighting': (room_b.name,)}
+    [breakout_card] = views.room_state(session, room.id).base.cards
+    assert breakout_card.origin == ()  # a breakout room's card has no origin
