@@ -17,9 +17,9 @@ def ranked(view: RoomView) -> list[CardView]:
 
 class PlenaryResult:
     def __init__(self, tr: Translator, view: RoomView) -> None:
-        with ui.element('div').classes('plenary-result').mark('plenary-result'):
+        with ui.element('ol').classes('plenary-result').mark('plenary-result'):  # a ranked list, read as one
             for place, card in enumerate(ranked(view), start=1):
-                with ui.element('div').classes('plenary-rank').props('role=listitem'):
+                with ui.element('li').classes('plenary-rank'):
                     ui.label(f'#{place}').classes('plenary-rank-place')
                     ui.label(card.text).classes('plenary-rank-text room-text').props('dir=auto')
                     ui.label(tr.plural('{n} dot', '{n} dots', card.votes)).classes('plenary-rank-dots')
