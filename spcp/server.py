@@ -17,7 +17,7 @@ from spcp.settings import ASSETS_DIR, Settings
 # 60 cards, 0.33 MB in Issues; with 300 phones each dropping about once in 10 minutes, 120 s keeps
 # ~81 MB extra. Longer buys little: the outbox and drafts make a reload lose nothing.
 RECONNECT_TIMEOUT_S = 120
-ASSET_VERSION = '14'  # bump when assets/ change, so phones do not keep a stale copy
+ASSET_VERSION = '15'  # bump when assets/ change, so phones do not keep a stale copy
 
 
 def storage_secret(cfg: Settings) -> str:
@@ -46,7 +46,8 @@ def build() -> None:
                      f'<link rel="stylesheet" href="/assets/spcp.css?v={ASSET_VERSION}">'
                      f'<script src="/assets/timer.js?v={ASSET_VERSION}" defer></script>'
                      f'<script src="/assets/outbox.js?v={ASSET_VERSION}" defer></script>'
-                     f'<script src="/assets/fit.js?v={ASSET_VERSION}" defer></script>', shared=True)
+                     f'<script src="/assets/fit.js?v={ASSET_VERSION}" defer></script>'
+                     f'<script src="/assets/fonts.js?v={ASSET_VERSION}" defer></script>', shared=True)
     from spcp.pages import action_plan, board, council, exports, home, organize, phone, remote, setup  # noqa: F401
     from spcp.pages.components.vote_list import VoteList
     ui.add_head_html(static_files.preload_components([ui.select, ui.dialog, VoteList]), shared=True)

@@ -35,7 +35,7 @@ from .dashboard_plenary import PlenaryPanel
 from .dashboard_room import RoomCard
 from .stakeholder_chart import StakeholderChart
 
-CSS_VERSION = '6'
+CSS_VERSION = '7'
 REDRAW_EVERY_S = 0.3  # a dashboard redraws its rooms' counts at most this often
 ALERTS_EVERY_S = 30.0
 
