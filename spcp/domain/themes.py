@@ -7,7 +7,7 @@ from .access import Actor, require_facilitator
 from .cards import room_card
 from .changes import CardChanged, Change, ThemeChanged, ThemeRemoved
 from .errors import DomainError, NotFound
-from .models import Card, Room, Solution, Theme
+from .models import ActionItem, Card, Room, Solution, Theme
 from .text import clean_text
 from .views import card_view, theme_view, theme_votes
 
@@ -71,6 +71,11 @@ def ungroup(session: Session, actor: Actor, room_id: int, theme_id: int) -> list
     theme = _room_theme(session, room, theme_id)
     if session.exec(select(Solution.id).where(Solution.theme_id == theme.id)).first() is not None:
         raise DomainError('This theme already has solutions, so it cannot be ungrouped. Rename it instead.')
+    # the plenary and the action plan point at the theme: taking it apart would take them apart too
+    if session.exec(select(Card.id).where(Card.source_theme_id == theme.id)).first() is not None:
+        raise DomainError('This theme is in the plenary, so it cannot be ungrouped. Rename it instead.')
+    if session.exec(select(ActionItem.id).where(ActionItem.theme_id == theme.id)).first() is not None:
+        raise DomainError('This theme is in the action plan, so it cannot be ungrouped. Rename it instead.')
     cards = session.exec(select(Card).where(Card.theme_id == theme.id)).all()
     for card in cards:
         card.theme_id = None

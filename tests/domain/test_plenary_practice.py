@@ -20,3 +20,23 @@ def test_a_practice_room_s_themes_and_phones_stay_out_of_the_plenary(session, ev
     assert {c.text for c in views.room_state(session, hall.id).base.cards} == {'Lights'}
     plenary.open_plenary(session, org, event.id)
     assert views.room_state(session, hall.id).base.participants == 1  # the real room's one voter
+
+
+def test_a_theme_in_the_plenary_or_the_plan_is_not_taken_apart(session, event, room, room_b, fac, fac_b, join, key):
+    """Ungrouping such a theme would break the plenary's card or the plan's items: a clear refusal instead
+    of the database's (which the seam showed as 'the server is busy')."""
+    import pytest
+
+    from spcp.domain import action_plan, themes
+    from spcp.domain.errors import DomainError
+    org = organizer(session, event.id, event.organizer_key)
+    run_room(session, room, fac, join, key, {'Lights': 1})
+    plenary.create(session, org, event.id)
+    run_room(session, room_b, fac_b, join, key, {'Respect': 1})  # after the pull: only in the plan
+    lights = views.room_state(session, room.id).base.themes[0].id
+    respect = views.room_state(session, room_b.id).base.themes[0].id
+    with pytest.raises(DomainError, match='in the plenary'):
+        themes.ungroup(session, fac, room.id, lights)
+    action_plan.add_priority(session, org, event.id, respect)
+    with pytest.raises(DomainError, match='in the action plan'):
+        themes.ungroup(session, fac_b, room_b.id, respect)

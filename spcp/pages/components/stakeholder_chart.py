@@ -21,7 +21,8 @@ class StakeholderChart:
         self.tr = tr
         with ui.element('div').classes('groups-chart').mark('groups-chart') as self.root:
             if not breakdown.published:
-                ui.label(tr(breakdown.notice or '')).classes('groups-note')
+                notice = breakdown.notice  # a message id from the domain
+                ui.label(tr(notice) if notice else '').classes('groups-note')
                 return
             shown = breakdown.shown
             if not shown:
