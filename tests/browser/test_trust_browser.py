@@ -145,18 +145,23 @@ def test_sign_in_links_leave_no_key_in_the_browser_frames_or_log(browser, pages,
     organize_url = f'{server.base_url}/organize/{server.event["event_id"]}'
     assert organizer.url == organize_url
     assert history_urls(organizer) == ['about:blank', organize_url]
-    expect(organizer.get_by_text(room['name'], exact=True)).to_be_visible()
+    expect(organizer.get_by_role('heading', name=room['name'], exact=True)).to_be_visible()  # its dashboard card
     assert_no_key_left(organizer, traffic, keys, server, sign_in_url=server.event['organizer_url'])
 
-    organizer.get_by_role('link', name='Open board').first.click()
-    organizer.wait_for_url(board_url)
-    expect(phase_label(organizer)).to_have_text('Name the issues')
-    assert history_urls(organizer) == ['about:blank', organize_url, board_url]
-    assert organizer.evaluate('document.referrer') == ''  # Referrer-Policy: no-referrer, even the clean one
+    # the dashboard opens a board in a tab of its own (the dashboard stays open); watched from its first request
+    organizer.context.on('page', traffic.attach)
+    with organizer.context.expect_page() as opened:
+        organizer.get_by_role('link', name='Open board').first.click()
+    tab = opened.value
+    tab.wait_for_url(board_url)
+    expect(phase_label(tab)).to_have_text('Name the issues')
+    assert history_urls(tab) == [board_url]
+    assert tab.evaluate('document.referrer') == ''  # Referrer-Policy: no-referrer, even the clean one
     before = len(traffic.frames)
-    next_phase(organizer, 'Vote')
+    next_phase(tab, 'Vote')
     assert any('"Vote"' in frame for frame in traffic.frames[before:])
-    assert_no_key_left(organizer, traffic, keys, server, sign_in_url=server.event['organizer_url'])
+    assert_no_key_left(tab, traffic, keys, server, sign_in_url=server.event['organizer_url'])
+    assert organizer.url == organize_url  # the dashboard is still there
     assert pages.page_errors == []
 
 
