@@ -8,40 +8,25 @@ shared with the council page).
 """
 from __future__ import annotations
 
-from nicegui import app, ui
+from nicegui import ui
 from starlette.requests import Request
 
-from .. import entry, live
+from .. import live
 from ..actions import read
 from ..domain import action_plan
-from ..domain.access import Actor
 from ..domain.action_plan import ActionPlanView, PlanFieldChanged, PlanItemAdded, PlanItemRemoved
 from ..domain.changes import Change
 from ..domain.errors import DomainError
 from ..i18n import Translator
-from .board import signed_out
 from .components.plan_confirm import ConfirmDialog
 from .components.plan_priority import PrioritySection
 from .components.plan_suggestions import SuggestionList
 from .components.setup_desk import SetupDesk
 from .language import language_switch, reader
-from .organize import SIGNED_OUT, ask_password
-from .widgets import client_address, frame, proof_of, refusal_page
+from .organize import organizer_signed_in
+from .widgets import frame
 
 CSS_VERSION = '1'
-
-
-def organizer_signed_in(tr: Translator, event_id: int, request: Request) -> Actor | None:
-    """The organizer signed in to this event in this browser, as the set-up page has it: the password
-    asked for first if one is pending, a refusal page without a proof. ``None``: the page says why."""
-    if app.storage.user.get('pending', {}).get(str(event_id)):
-        ask_password(tr, event_id, client_address(request))
-        return None
-    found = entry.organizer_actor(event_id, proof_of('event', event_id))
-    if not found.done:
-        refusal_page(tr, tr('Cannot open the organizer page'), signed_out(found, SIGNED_OUT))
-        return None
-    return found.value
 
 
 def page_head(tr: Translator, event_name: str, title: str, event_id: int, link: tuple[str, str, str]) -> None:

@@ -8,10 +8,11 @@ from nicegui import ui
 from starlette.requests import Request
 
 from ..domain import council
-from .action_plan import CSS_VERSION, organizer_signed_in, page_head
+from .action_plan import CSS_VERSION, page_head
 from .components.council_list import CouncilPage
 from .components.setup_desk import SetupDesk
 from .language import reader
+from .organize import organizer_signed_in
 from .widgets import frame
 
 

@@ -9,21 +9,20 @@ from __future__ import annotations
 
 import logging
 
-from nicegui import app, run, ui
+from nicegui import run, ui
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.requests import Request
 
-from .. import entry, settings
+from .. import settings
 from ..actions import Outcome, read
 from ..domain import setup
 from ..domain.access import Actor
 from ..domain.errors import DomainError
 from ..exports import registry
 from ..i18n import Translator
-from .board import signed_out
 from .language import language_switch, reader
-from .organize import SIGNED_OUT, ask_password
-from .widgets import client_address, frame, proof_of, refusal_page, tell
+from .organize import organizer_signed_in
+from .widgets import frame, refusal_page, tell
 
 log = logging.getLogger(__name__)
 CSS_VERSION = '2'   # the set-up page's style sheet: this page uses its cards
@@ -33,15 +32,11 @@ CSS_VERSION = '2'   # the set-up page's style sheet: this page uses its cards
 def exports_page(event_id: int, request: Request) -> None:
     tr = reader(request)
     frame(tr, tr('Exports'))
-    if app.storage.user.get('pending', {}).get(str(event_id)):
-        ask_password(tr, event_id, client_address(request))
-        return
-    found = entry.organizer_actor(event_id, proof_of('event', event_id))
-    if not found.done:
-        refusal_page(tr, tr('Cannot open the organizer page'), signed_out(found, SIGNED_OUT))
+    actor = organizer_signed_in(tr, event_id, request)
+    if actor is None:
         return
     try:
-        event = read(found.value, setup.event_setup, event_id=event_id)
+        event = read(actor, setup.event_setup, event_id=event_id)
     except DomainError as error:
         refusal_page(tr, tr('Cannot open the organizer page'), Outcome.refused(error.msgid, **error.params))
         return
@@ -54,8 +49,8 @@ def exports_page(event_id: int, request: Request) -> None:
             ui.link(tr('Back to the rooms'), f'/organize/{event_id}').classes('setup-link').mark('back-to-rooms')
             language_switch(tr)
         with ui.element('div').classes('setup-columns'):
-            Downloads(tr, found.value, event_id, event.name)
-            Erase(tr, found.value, event_id, event.name)
+            Downloads(tr, actor, event_id, event.name)
+            Erase(tr, actor, event_id, event.name)
 
 
 class Downloads:

@@ -13,6 +13,7 @@ from starlette.responses import RedirectResponse
 
 from .. import entry
 from ..actions import Outcome, read
+from ..domain.access import Actor
 from ..domain.dashboard import dashboard
 from ..domain.errors import msgid
 from ..i18n import Translator
@@ -30,6 +31,15 @@ def organize_page(event_id: int, request: Request, key: str = '') -> RedirectRes
         return organizer_sign_in(event_id, entry.sign_in_organizer(event_id, key))
     tr = reader(request)
     frame(tr, tr('SPCP Live organizer'))
+    actor = organizer_signed_in(tr, event_id, request)
+    if actor is not None:
+        EventDashboard(tr, actor, read(actor, dashboard, event_id=event_id))
+    return None
+
+
+def organizer_signed_in(tr: Translator, event_id: int, request: Request) -> Actor | None:
+    """The organizer signed in to this event in this browser, as the set-up page has it: the password
+    asked for first if one is pending, a refusal page without a proof. ``None``: the page says why."""
     if app.storage.user.get('pending', {}).get(str(event_id)):
         ask_password(tr, event_id, client_address(request))
         return None
@@ -37,8 +47,7 @@ def organize_page(event_id: int, request: Request, key: str = '') -> RedirectRes
     if not found.done:
         refusal_page(tr, tr('Cannot open the organizer page'), signed_out(found, SIGNED_OUT))
         return None
-    EventDashboard(tr, found.value, read(found.value, dashboard, event_id=event_id))
-    return None
+    return found.value
 
 
 def organizer_sign_in(event_id: int, outcome: Outcome) -> RedirectResponse:

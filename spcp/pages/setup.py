@@ -6,12 +6,11 @@ browser; without one (or with a pending password) this page says so, as that pag
 """
 from __future__ import annotations
 
-from nicegui import app, ui
+from nicegui import ui
 from starlette.requests import Request
 
-from .. import entry, settings
+from .. import settings
 from ..links import public_base
-from .board import signed_out
 from .components.setup_desk import SetupDesk
 from .components.setup_event import EventForm
 from .components.setup_new_event import NewEventForm
@@ -19,8 +18,8 @@ from .components.setup_posters import PosterDownload
 from .components.setup_rooms import RoomList
 from .components.setup_timing import TimingForm
 from .language import language_switch, reader
-from .organize import SIGNED_OUT, ask_password
-from .widgets import client_address, frame, proof_of, refusal_page
+from .organize import organizer_signed_in
+from .widgets import frame
 
 CSS_VERSION = '2'
 
@@ -29,14 +28,10 @@ CSS_VERSION = '2'
 def setup_page(event_id: int, request: Request) -> None:
     tr = reader(request)
     frame(tr, tr('Set up the event'))
-    if app.storage.user.get('pending', {}).get(str(event_id)):
-        ask_password(tr, event_id, client_address(request))
+    actor = organizer_signed_in(tr, event_id, request)
+    if actor is None:
         return
-    found = entry.organizer_actor(event_id, proof_of('event', event_id))
-    if not found.done:
-        refusal_page(tr, tr('Cannot open the organizer page'), signed_out(found, SIGNED_OUT))
-        return
-    desk = SetupDesk(tr, found.value, event_id, public_base(str(request.base_url), settings.load()))
+    desk = SetupDesk(tr, actor, event_id, public_base(str(request.base_url), settings.load()))
     event = desk.read()
     if event is None:
         return
