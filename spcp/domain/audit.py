@@ -12,8 +12,8 @@ from sqlmodel import Session, col, select
 
 from .access import Actor, Role
 from .changes import AuditRecorded, AuditView, Change, PhaseChanged
-from .dashboard import require_organizer
 from .models import AuditEntry, Room, as_utc
+from .setup import require_organizer
 
 SWITCHES = ('hidden', 'revealed', 'on')  # an action's on/off argument worth keeping
 LOG_LENGTH = 200                          # entries the organizer's page shows

@@ -15,11 +15,12 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from . import phases
-from .access import Actor, Role, organizer_by_proof, require_room
+from .access import Actor, require_room
 from .changes import Change
-from .errors import DomainError, NotAllowed
+from .errors import DomainError
 from .models import AuditEntry, Card, Event, Participant, Room, Solution, Theme, Vote, as_utc
 from .rooms import set_phase
+from .setup import require_organizer
 from .views import PhaseView, TimerView, counted, phases_of, timer_view
 
 IDLE_AFTER_S = 600          # a working room with nothing new for this long is flagged
@@ -70,14 +71,6 @@ class Alert:
 
 
 IDLE, REFUSED_JOINS, HIDDEN_CARDS = 'idle', 'refused_joins', 'hidden_cards'
-
-
-def require_organizer(session: Session, actor: Actor, event_id: int) -> Event:
-    """The event, if ``actor`` is its organizer with a still-valid key."""
-    if actor.role is not Role.ORGANIZER or actor.event_id != event_id:
-        raise NotAllowed('You are not an organizer of this event.')
-    organizer_by_proof(session, event_id, actor.proof or '')
-    return session.get(Event, event_id)
 
 
 def dashboard(session: Session, actor: Actor, event_id: int) -> Dashboard:
