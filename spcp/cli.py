@@ -8,6 +8,7 @@
                       [--data-dir DIR] [--port N] [--public-url URL] [--json]
     spcp event links [--event ID] [--data-dir DIR] [--port N] [--public-url URL] [--json]
     spcp posters EVENT --out FILE.pdf [--data-dir DIR] [--port N] [--public-url URL]
+    spcp suggest --in CARDS.txt|CARDS.csv [--json]
     spcp room rotate-key CODE [--data-dir DIR]
     spcp organizer set-password EVENT [--data-dir DIR] [--remove]
     spcp export EVENT --format xlsx|csv|docx|pdf|json --out PATH [--language en|es|hi|ar] [--data-dir DIR]
@@ -367,6 +368,22 @@ def posters(
         fail(f'cannot write {out}: {error}', EXIT_FAILURE)
     typer.echo(f'Wrote {out}: {len(view.rooms)} room poster(s) for {view.address}, then {len(view.rooms)} '
                'facilitator sheet(s). The sheets carry the board keys: give each only to its facilitator.')
+
+
+@app.command()
+def suggest(
+    cards: Annotated[Path, typer.Option('--in', metavar='CARDS', help='One card per line, or a CSV file with a '
+                                        '"text" column (paper cards typed in after the day, or any set).')],
+    as_json: Annotated[bool, typer.Option('--json', help='Print {"themes": [{"name", "cards"}], "unthemed": [...], '
+                                          '"duplicates": [[i, j]]} (0-based line numbers).')] = False,
+) -> None:
+    """Suggest themes and duplicate cards for a file of cards, on this laptop, touching no event."""
+    from .suggest import cli as suggest_cli
+
+    try:
+        typer.echo(suggest_cli.main(cards.expanduser(), as_json))
+    except (OSError, UnicodeDecodeError, ValueError) as error:
+        fail(f'cannot read {cards}: {error}')
 
 
 @room_app.command('rotate-key')
