@@ -55,6 +55,8 @@ async def test_the_page_shows_the_event_its_rooms_and_minutes(user: User, event)
     assert user.find(marker='minutes-issues').elements.pop().value == 20
     assert user.find(marker='dots').elements.pop().value == 3
     await user.should_see('Back to the rooms')
+    note = user.find(marker='network-note').elements.pop().text  # what carries a hall, said where Wi-Fi is set
+    assert '8 to 10 phones' in note and 'travel router' in note and 'mobile data' in note
 
 
 async def test_the_organizer_edits_the_event(user: User, event) -> None:

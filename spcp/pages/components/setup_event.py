@@ -48,6 +48,9 @@ class EventForm:
                     .props('outlined maxlength=64').classes('setup-grow').mark('wifi-password')
             ui.label(tr('The Wi-Fi name and password are printed on the posters for everyone in the hall.')) \
                 .classes('setup-note')
+            ui.label(tr('A laptop hotspot often carries only 8 to 10 phones. For a hall, use a travel router or '
+                        "the venue's Wi-Fi, with this laptop on it. The posters tell people to turn off mobile "
+                        'data if the page does not open.')).classes('setup-note').mark('network-note')
             ui.button(tr('Save the event'), on_click=self.save).mark('save-event')
 
     def details(self) -> EventDetails:
