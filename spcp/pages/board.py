@@ -52,6 +52,7 @@ from .components.paper_tools import PaperTools
 from .components.plenary_result import PlenaryResult
 from .components.review_queue import ReviewQueue
 from .components.stakeholder_chart import StakeholderChart
+from .components.suggest_tools import SuggestTools
 from .language import reader
 from .widgets import frame, labelled, proof_of, qr_data_url, refusal_page, remember_proof, show_timer, timer_label
 
@@ -148,13 +149,14 @@ class Board:
         with self.tools_area:
             self.review = ReviewQueue(self.desk, view)
             self.grouping = GroupingTools(self.desk, self.cards, view)
+            self.suggest = SuggestTools(self.desk, self.cards, view)  # the grouping help (spcp/suggest)
             self.paper = PaperTools(self.desk, view)
             self.settings = RoomSettings(self.desk, view, on_rotate=self.confirm_rotate)
         # outside the tools, so it can also bring them back; a labelled button, no tooltip (it would stay on screen)
         labelled(ui.button(tr('Present'), icon='slideshow', on_click=lambda: self.root.classes(toggle='present'))
                  .classes('present-toggle').props('unelevated no-caps color=dark'),
                  aria_label=tr('Present: hide or show the controls')).mark('present')
-        self.tools: list[Tool] = [self.controls, self.review, self.grouping, self.paper, self.settings]
+        self.tools: list[Tool] = [self.controls, self.review, self.grouping, self.suggest, self.paper, self.settings]
         self.show_people()
         self.show_presence(entry.presence_of(view.id))
         self.show_phase()
