@@ -14,17 +14,20 @@ from ..fonts import matplotlib_families
 
 BAR, INK, GRID = '#1e3a8a', '#111827', '#d1d5db'
 DPI = 200
-LABEL_CHARS = 42   # a label wraps after this many characters
+LABEL_CHARS = 42   # a label's line wraps after this many characters
+LABEL_LINES = 3    # lines of a label at most
 
 
 def bar_chart(labels: tuple[str, ...], values: tuple[int, ...], *, rtl: bool = False) -> bytes:
-    """Horizontal bars, the first label on top, each bar with its value; PNG bytes."""
+    """Horizontal bars, the first label on top, each bar with its value; PNG bytes. A label's lines (``\n``) are
+    laid out one by one, each in its own direction: a priority and its room, in two scripts, stay apart."""
     import matplotlib
     matplotlib.use('Agg')  # no display: only files
     from matplotlib.figure import Figure
 
     families = list(matplotlib_families())
-    wrapped = ['\n'.join(textwrap.wrap(label, LABEL_CHARS)[:2]) or ' ' for label in labels]
+    wrapped = ['\n'.join([w for line in label.split('\n') for w in textwrap.wrap(line, LABEL_CHARS)[:2]][:LABEL_LINES])
+               or ' ' for label in labels]
     lines = sum(max(1, w.count('\n') + 1) for w in wrapped)
     figure = Figure(figsize=(6.5, 0.5 + 0.32 * lines + 0.12 * len(labels)), dpi=DPI)
     axes = figure.add_subplot()

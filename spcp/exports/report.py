@@ -8,14 +8,14 @@ export's tables, so the report never says more than the spreadsheet.
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import pandas as pd
 from babel.dates import format_date
 
 from ..i18n import Translator, translator
-from .tables import DATE, INT, TIME, ExportTables, Table
+from .tables import DATE, INT, TEXT, TIME, ExportTables, Table
 
 TOP_ISSUES = 5        # per room
 CHART_BARS = 10       # priorities in the chart
@@ -94,7 +94,8 @@ def cover(export: ExportTables, tr: Translator) -> Iterator[Block]:
     yield Heading(export.event_name, 0)
     facts = [format_date(export.date, 'full', locale=tr.locale) if export.date else None, export.venue]
     yield Paragraph(' · '.join(f for f in facts if f))
-    yield Paragraph(tr.plural('{n} room', '{n} rooms', len(export.rooms)) + ': ' + ', '.join(export.rooms))
+    # one room a line: names in several scripts and directions on one line read in a muddled order
+    yield Paragraph(tr.plural('{n} room', '{n} rooms', len(export.rooms)) + ':\n' + '\n'.join(export.rooms))
     people = tr.plural('{n} participant', '{n} participants', export.participants)
     if export.on_paper:
         people += ' · ' + tr.plural('{n} on paper', '{n} on paper', export.on_paper)
@@ -113,10 +114,10 @@ def priorities(export: ExportTables, tr: Translator) -> Iterator[Block]:
         yield Paragraph(tr('No room has ranked its themes yet.'), muted=True)
         return
     top = table.frame.head(CHART_BARS)
-    yield Chart(tuple(f'{p} ({r})' for p, r in zip(top['priority'], top['room'], strict=True)),
+    yield Chart(tuple(f'{p}\n{r}' for p, r in zip(top['priority'], top['room'], strict=True)),  # the room below
                 tuple(int(v) for v in top['dots']), tr('Dots per priority'))
     yield grid(table, ('rank', 'priority', 'room', 'dots', 'solutions', 'endorsements'), tr,
-               (0.07, 0.31, 0.2, 0.09, 0.14, 0.19))
+               (0.08, 0.3, 0.2, 0.08, 0.14, 0.2))
     if 'plenary' in export.tables and not voted and not export['plenary'].frame.empty:  # made, not voted on yet
         yield Heading(export['plenary'].title, 2)
         yield grid(export['plenary'], ('priority', 'rooms'), tr, (0.6, 0.4))
@@ -149,19 +150,54 @@ def rooms(export: ExportTables, tr: Translator) -> Iterator[Block]:
             yield grid(solutions, ('solution', 'theme', 'endorsements'), tr, (0.57, 0.27, 0.16), found)
 
 
+ACTION_SUMMARY = ('number', 'action', 'lead', 'responsible', 'start', 'due', 'status')
+ACTION_DETAILS = ('partners', 'first_steps', 'resources', 'success_measure', 'notes')   # long: under the table
+
+
+def action_plan(export: ExportTables, tr: Translator) -> Iterator[Block]:
+    """Per priority, its actions (who leads, who is responsible, when, how it goes), then each action's
+    longer fields (partners, first steps, resources, measure of success, notes) as a small table of its own."""
+    table = export['action_plan']
+    yield Heading(table.title, 1)
+    frame = table.frame
+    for (priority, room), items in frame.groupby(['priority', 'room'], sort=False):
+        yield Heading(priority, 2)
+        yield Paragraph(room, muted=True)   # a line of its own: the two may be in different scripts
+        yield grid(table, ACTION_SUMMARY, tr, (0.06, 0.27, 0.16, 0.14, 0.13, 0.13, 0.11), items)
+        for item in items.to_dict('records'):
+            yield from details(table, item, tr)
+
+
+def details(table: Table, item: dict, tr: Translator) -> Iterator[Block]:
+    """One action's filled-in long fields: its number and text as the header, one field a row."""
+    headers = dict(zip((c.key for c in table.columns), table.headers, strict=True))
+    rows = tuple((headers[key], cell(item[key], TEXT, tr)) for key in ACTION_DETAILS if cell(item[key], TEXT, tr))
+    if rows:
+        title = f"{headers['action']} {tr.number(int(item['number']))}"
+        yield Grid((title, str(item['action'])), rows, (False, False), (0.24, 0.76))
+
+
+def council_list(export: ExportTables, tr: Translator) -> Iterator[Block]:
+    """The volunteers (each stored only with their consent), with what that consent covers."""
+    table = export['council']
+    yield Heading(table.title, 1)
+    yield Paragraph(tr('These people volunteered for the council and agreed that the organizers of this event see '
+                       'what they wrote. Ask them before sharing this list with anyone else.'), muted=True)
+    yield grid(table, ('name', 'contact', 'affiliation', 'why'), tr, (0.2, 0.28, 0.22, 0.3))
+
+
+# the sections other parts of the day add, in order, each drawn when the export has its table
+SECTIONS: dict[str, Callable[[ExportTables, Translator], Iterator[Block]]] = {
+    'action_plan': action_plan, 'council': council_list}
+
+
 def optional(export: ExportTables, tr: Translator) -> Iterator[Block]:
-    """Tables other parts of the app add (the action plan, the council): each as a section, if there."""
-    for key, note in SECTIONS.items():
-        if key in export.tables:
-            table = export[key]
-            yield Heading(table.title, 1)
-            if note:
-                yield Paragraph(tr(note), muted=True)
-            share = 1 / len(table.columns)
-            yield grid(table, tuple(c.key for c in table.columns), tr, tuple(share for _ in table.columns))
-
-
-SECTIONS: dict[str, str | None] = {}   # table key -> a note under its title; filled as those tables arrive
+    """The action plan and the council list, on a page of their own, when the export has them."""
+    drawn = [section for key, section in SECTIONS.items() if key in export.tables]
+    if drawn:
+        yield PageBreak()
+    for section in drawn:
+        yield from section(export, tr)
 
 
 def the_day(export: ExportTables, tr: Translator) -> Iterator[Block]:

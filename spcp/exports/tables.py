@@ -5,7 +5,8 @@ each room's staff view, the audit log); :func:`build` turns that into typed pand
 headers in the organizer's language. What never goes in: a hidden card or solution (only counted,
 per room, in the moderation log), a card still waiting for review, a merged-away duplicate's own
 wording (it may have been hidden before it was merged; the kept card says how many were merged
-in), a participant or device id, an address, and any time finer than the minute.
+in), a participant or device id, an address, a council entry's key, and any time finer than the minute.
+The action plan and the council list come from their own domain views (``action_plan``, ``council``).
 """
 from __future__ import annotations
 
@@ -17,9 +18,11 @@ from typing import Any
 import pandas as pd
 from sqlmodel import Session
 
-from ..domain import audit, plenary, setup, stakeholders, views
+from ..domain import action_plan, audit, council, plenary, setup, stakeholders, views
 from ..domain.access import Actor
+from ..domain.action_plan import ActionPlanView
 from ..domain.changes import AuditView
+from ..domain.council import VolunteerView
 from ..domain.errors import msgid
 from ..domain.plenary import Source
 from ..domain.setup import EventSetup
@@ -60,6 +63,8 @@ class EventRead:
     plenary: RoomView | None = None                # the hall's vote on the rooms' top themes, if made
     origins: dict[int, tuple[Source, ...]] = field(default_factory=dict)   # plenary card -> its rooms' themes
     breakdowns: tuple[StakeholderBreakdown, ...] = ()                       # per room, the plenary's too
+    plan: ActionPlanView | None = None             # the action plan (its priorities and their items)
+    council: tuple[VolunteerView, ...] = ()        # the council's volunteers (each stored only with consent)
 
 
 @dataclass(frozen=True)
@@ -87,7 +92,8 @@ def read_event(session: Session, actor: Actor, event_id: int) -> EventRead:
     return EventRead(event, rooms, audit.log(session, actor, event_id, limit=100_000),
                      views.snapshot(session, actor, hall.room_id) if hall else None,
                      plenary.sources(session, actor, hall.room_id) if hall else {},
-                     stakeholders.event_breakdowns(session, actor, event_id))
+                     stakeholders.event_breakdowns(session, actor, event_id),
+                     action_plan.action_plan(session, actor, event_id), council.council(session, actor, event_id))
 
 
 def shown_cards(room: RoomView) -> list:
@@ -248,12 +254,14 @@ PLENARY_COLUMNS = (
 
 
 def plenary_table(read: EventRead, tr: Translator) -> Table | None:
-    """The hall's vote on the rooms' top themes, most dots first (none until the plenary is made)."""
+    """The hall's vote on the rooms' top themes, most dots first (none until the plenary is made). Where a card
+    came from: its rooms and their themes, one a line (names in different scripts and directions side by side on
+    one line read in a confusing order)."""
     if read.plenary is None:
         return None
     cards = sorted(shown_cards(read.plenary), key=lambda c: (-c.votes, c.id))
-    rows = [(i + 1, c.text, c.votes, ', '.join(dict.fromkeys(s.room for s in read.origins.get(c.id, ()))),
-             ', '.join(dict.fromkeys(s.theme for s in read.origins.get(c.id, ())))) for i, c in enumerate(cards)]
+    rows = [(i + 1, c.text, c.votes, '\n'.join(dict.fromkeys(s.room for s in read.origins.get(c.id, ()))),
+             '\n'.join(dict.fromkeys(s.theme for s in read.origins.get(c.id, ())))) for i, c in enumerate(cards)]
     return table('plenary', msgid('Plenary'), PLENARY_COLUMNS, rows, tr)
 
 
@@ -279,11 +287,58 @@ def stakeholders_table(read: EventRead, tr: Translator) -> Table:
     return table('stakeholders', msgid('Stakeholder breakdown'), STAKEHOLDER_COLUMNS, rows, tr)
 
 
-# the sheets, in order; a sheet whose part of the day has not happened yet (no plenary) is left out. The action
-# plan and the council join this list when their domain views are committed (see the README's Exports section).
+ACTION_COLUMNS = (
+    Column('number', msgid('No.'), INT), Column('priority', msgid('Priority'), TEXT),
+    Column('room', msgid('Room'), TEXT), Column('action', msgid('Action'), TEXT),
+    Column('endorsements', msgid('Endorsements'), INT), Column('lead', msgid('Lead'), TEXT),
+    Column('partners', msgid('Partners'), TEXT), Column('responsible', msgid('Responsible'), TEXT),
+    Column('first_steps', msgid('First steps'), TEXT), Column('start', msgid('Start date'), DATE),
+    Column('due', msgid('Due date'), DATE), Column('resources', msgid('Resources needed'), TEXT),
+    Column('success_measure', msgid('Measure of success'), TEXT), Column('status', msgid('Status'), TEXT),
+    Column('notes', msgid('Notes'), TEXT))
+
+
+def _day(day: dt.date | None) -> pd.Timestamp | None:
+    return pd.Timestamp(day) if day else None
+
+
+def action_plan_table(read: EventRead, tr: Translator) -> Table | None:
+    """The action plan as the domain orders it (the plenary's priorities first), one row per action; the
+    endorsements of the solution an action started from (none for one typed fresh). None while it is empty."""
+    if read.plan is None or not any(p.items for p in read.plan.priorities):
+        return None
+    rows = []
+    for priority in read.plan.priorities:
+        endorsed = {s.id: s.endorsements for s in priority.solutions}
+        for item in priority.items:
+            rows.append((len(rows) + 1, priority.name, priority.room_name, item.text, endorsed.get(item.solution_id),
+                         item.lead, item.partners,
+                         tr(action_plan.RESPONSIBLE[item.responsible]) if item.responsible else None,
+                         item.first_steps, _day(item.start), _day(item.due), item.resources, item.success_measure,
+                         tr(action_plan.STATUSES[item.status]), item.notes))
+    return table('action_plan', msgid('Action plan'), ACTION_COLUMNS, rows, tr)
+
+
+COUNCIL_COLUMNS = (
+    Column('name', msgid('Name'), TEXT), Column('contact', msgid('Contact'), TEXT),
+    Column('affiliation', msgid('Group or organization'), TEXT), Column('why', msgid('Why they would take part'), TEXT))
+
+
+def council_table(read: EventRead, tr: Translator) -> Table | None:
+    """The council's volunteers by name: what each wrote, never their entry's key. The domain stores an entry
+    only with its person's consent (or when an organizer adds someone who volunteered in person). None while
+    nobody has volunteered."""
+    if not read.council:
+        return None
+    rows = [(v.name, v.contact, v.affiliation, v.why) for v in read.council]
+    return table('council', msgid('Council volunteers'), COUNCIL_COLUMNS, rows, tr)
+
+
+# the sheets, in order; a sheet whose part of the day has not happened yet (no plenary, an empty action plan,
+# no volunteer) is left out
 SHEETS: tuple[Callable[[EventRead, Translator], Table | None], ...] = (
-    event_table, rooms_table, priorities_table, plenary_table, issues_table, themes_table, solutions_table,
-    stakeholders_table, moderation_table, day_table)
+    event_table, rooms_table, priorities_table, plenary_table, action_plan_table, council_table, issues_table,
+    themes_table, solutions_table, stakeholders_table, moderation_table, day_table)
 
 
 def build(read: EventRead, tr: Translator) -> ExportTables:

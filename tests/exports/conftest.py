@@ -3,7 +3,10 @@
 Three rooms (English, Spanish, Hindi and Arabic cards, emoji, and texts that look like spreadsheet
 formulas), participants with stakeholder groups, votes, a hidden card, merged duplicates, a card
 never approved, themes, solutions with endorsements (one hidden), people on paper, and the phase
-changes written to the audit log as the seam writes them. Tests that change the data copy the file.
+changes written to the audit log as the seam writes them; then the plenary, an action plan (a priority made
+from a theme's solutions with every field filled in, one with none, an action typed fresh; three statuses) and
+council volunteers (from a phone with consent, one refused without it, one added by the organizer), their text
+fields holding formula-like text too. Tests that change the data copy the file.
 """
 from __future__ import annotations
 
@@ -20,8 +23,10 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from spcp.db import make_engine
-from spcp.domain import access, audit, cards, plenary, rooms, solutions, themes, voting
+from spcp.domain import access, action_plan, audit, cards, council, plenary, rooms, solutions, themes, voting
 from spcp.domain.access import Actor
+from spcp.domain.council import VolunteerDetails
+from spcp.domain.errors import DomainError
 from spcp.domain.setup import EventDetails, RoomDetails, create_event
 from spcp.plan import load_plan
 
@@ -42,6 +47,18 @@ ROOM_CARDS = {
                         'الثقة بين الشرطة والمجتمع ضعيفة', 'نحتاج إلى مترجمين في مركز الشرطة 🤝'],
 }
 GROUPS = ['community', 'law_enforcement', 'youth', 'faith', 'business', None]
+# the first action's every field (formula-like openings included: they must stay text in every format)
+FULL_ITEM = {'lead': '=HYPERLINK("http://x.example","Lieutenant Ruiz")', 'partners': '+Faith council, youth centre',
+             'responsible': 'both', 'first_steps': '@Ana books the library\nInvite the precinct captain',
+             'start_date': '2025-06-01', 'due_date': '2025-12-15',
+             'resources': 'A room, tea, 2 interpreters (हिन्दी, عربي)',
+             'success_measure': '-20% complaints; 40 people a meeting', 'status': 'on_track',
+             'notes': 'Primera reunión confirmada 🎉'}
+FRESH_ACTION = 'Translate the complaint form into Hindi and Arabic'
+VOLUNTEERS = [VolunteerDetails('Ana María Gómez', '+1 555 0100', '@Riverside Youth', 'Quiero ayudar a los jóvenes'),
+              VolunteerDetails('राजेश कुमार', 'rajesh@example.org', None, 'समुदाय और पुलिस के बीच पुल बनाना'),
+              VolunteerDetails('=Officer Lee', 'lee@example.org', 'Riverside PD', None)]
+REFUSED_VOLUNTEER = 'Nobody Consented'
 
 
 @dataclass(frozen=True)
@@ -61,7 +78,8 @@ def _phase(session: Session, fac: Actor, room_id: int, phase: str) -> None:
     audit.record(session, fac, 'rooms.set_phase', {'room_id': room_id, 'phase': phase}, changes)
 
 
-def _run_room(session: Session, code: str, key: str, texts: list[str], devices: Iterator[int], paper: bool) -> None:
+def _run_room(session: Session, code: str, key: str, texts: list[str], devices: Iterator[int], paper: bool
+              ) -> list[Actor]:
     fac = access.facilitator(session, code, key)
     room_id = fac.room_id
     people = [rooms.join(session, code, f'device-{next(devices):04d}')[0] for _ in range(6)]
@@ -106,6 +124,33 @@ def _run_room(session: Session, code: str, key: str, texts: list[str], devices: 
         _phase(session, fac, room_id, 'issues')
         cards.submit(session, people[0], room_id, PENDING_TEXT, new_key())
     _phase(session, fac, room_id, 'wrapup')
+    return people
+
+
+def _plan_and_council(session: Session, owner: Actor, event_id: int, phones: list[Actor]) -> None:
+    """The organizer builds the plan from the day's suggestions; people volunteer for the council."""
+    suggestions = action_plan.action_plan(session, owner, event_id).suggestions
+    with_solutions = next(s for s in suggestions if s.solutions)
+    without = next(s for s in suggestions if not s.solutions and s.room_id != with_solutions.room_id)
+    first, *others = action_plan.add_priority(session, owner, event_id, with_solutions.theme_id)[0]
+    for field, value in FULL_ITEM.items():
+        action_plan.edit_item(session, owner, event_id, first, field, value)
+    action_plan.edit_item(session, owner, event_id, others[0], 'status', 'lagging')
+    action_plan.edit_item(session, owner, event_id, others[0], 'due_date', '2025-09-30')
+    action_plan.edit_item(session, owner, event_id, others[1], 'status', 'done')
+    [alone] = action_plan.add_priority(session, owner, event_id, without.theme_id)[0]
+    action_plan.edit_item(session, owner, event_id, alone, 'responsible', 'police')
+    action_plan.add_item(session, owner, event_id, without.theme_id, FRESH_ACTION)
+    for phone, details in zip(phones, VOLUNTEERS[:2], strict=True):
+        council.volunteer(session, phone, phone.room_id, details, True)
+    try:
+        council.volunteer(session, phones[0], phones[0].room_id, VolunteerDetails(REFUSED_VOLUNTEER, 'x@example.org'),
+                          False)
+    except DomainError:
+        pass  # refused: without consent nothing is stored
+    else:
+        raise AssertionError('a volunteer without consent was taken')
+    council.add_volunteer(session, owner, event_id, VOLUNTEERS[2])
 
 
 def run_day(path: Path) -> Day:
@@ -115,10 +160,11 @@ def run_day(path: Path) -> Day:
                              [RoomDetails(name, f'Facilitator {i + 1}', 8) for i, name in enumerate(ROOM_CARDS)])
         devices = itertools.count(1)
         from spcp.domain.events import rooms_of
-        for i, (room, texts) in enumerate(zip(rooms_of(session, event.id), ROOM_CARDS.values(), strict=True)):
-            _run_room(session, room.join_code, room.facilitator_key, texts, devices, paper=i == 0)
+        phones = [_run_room(session, room.join_code, room.facilitator_key, texts, devices, paper=i == 0)
+                  for i, (room, texts) in enumerate(zip(rooms_of(session, event.id), ROOM_CARDS.values(), strict=True))]
         owner = access.organizer_by_proof(session, event.id, access.fingerprint(event.organizer_key))
         plenary.create(session, owner, event.id)  # every room's top themes, one card each in the plenary
+        _plan_and_council(session, owner, event.id, [phones[1][0], phones[2][1]])
         day = Day(path, event.id, event.organizer_key)
     engine.dispose()
     return day

@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 from spcp import backups, db
 from spcp.cli import app
 from spcp.db import make_engine
-from spcp.domain import dashboard, views
+from spcp.domain import action_plan, council, dashboard, views
 from spcp.domain.access import Actor, Role, fingerprint
 from spcp.domain.events import rooms_of
 from spcp.exports import archive
@@ -55,7 +55,8 @@ def data(day: Day, tmp_path: Path) -> Path:
 
 
 def domain_views(data_dir: Path, day: Day) -> tuple:
-    """What the pages show: each room as staff and as each participant (dots left...), the dashboard."""
+    """What the pages show: each room as staff and as each participant (dots left...), the dashboard, the action
+    plan and the council list."""
     engine = make_engine(f'sqlite:///{data_dir / "spcp.sqlite3"}')
     owner = Actor(Role.ORGANIZER, day.event_id, proof=fingerprint(day.organizer_key))
     with Session(engine) as session:
@@ -67,8 +68,11 @@ def domain_views(data_dir: Path, day: Day) -> tuple:
             rooms.append((views.snapshot(session, owner, room.id), tuple((p.me, p.cards) for p in people)))
         pulses = dashboard.dashboard(session, owner, day.event_id)
         receipts = session.exec(text('SELECT count(*) FROM receipt')).one()
+        plan = action_plan.action_plan(session, owner, day.event_id)
+        volunteers = council.council(session, owner, day.event_id)
     engine.dispose()
-    return tuple(rooms), replace(pulses, rooms=tuple(replace(r, timer=None) for r in pulses.rooms)), receipts
+    return (tuple(rooms), replace(pulses, rooms=tuple(replace(r, timer=None) for r in pulses.rooms)), receipts,
+            plan, volunteers)
 
 
 def test_round_trip_is_byte_identical_and_the_day_carries_on(day: Day, data: Path, tmp_path: Path) -> None:
@@ -84,10 +88,16 @@ def test_round_trip_is_byte_identical_and_the_day_carries_on(day: Day, data: Pat
     result = run('export', str(day.event_id), '--format', 'json', '--out', str(second), '--data-dir', str(restored))
     assert result.exit_code == 0, result.output
     assert first.read_bytes() == second.read_bytes()
-    assert domain_views(data, day) == domain_views(restored, day)
+    before = domain_views(data, day)
+    assert before == domain_views(restored, day)
+    plan, volunteers = before[3:]
+    assert sum(len(p.items) for p in plan.priorities) == 5 and len(volunteers) == 3  # present, not vacuously equal
     document = json.loads(first.read_text())
     assert document['schema'] == db.head_revision() and 'backup' in document['notice']
-    assert {'event', 'room', 'participant', 'card', 'vote', 'receipt', 'audit_entry'} <= set(document['tables'])
+    assert {'event', 'room', 'participant', 'card', 'vote', 'receipt', 'audit_entry', 'action_item',
+            'council_volunteer'} <= set(document['tables'])
+    assert (len(document['tables']['action_item']['rows']), len(document['tables']['council_volunteer']['rows'])) \
+        == (5, 3)
 
 
 def test_import_refuses_a_folder_in_use_and_bad_files(day: Day, data: Path, tmp_path: Path) -> None:
