@@ -1,7 +1,7 @@
 """The ``spcp`` command: run the app, create events, print their links.
 
     spcp serve [--host 0.0.0.0] [--port 8080] [--data-dir DIR] [--public-url URL] [--tls-cert F --tls-key F]
-    spcp demo [--data-dir DIR] [--port N] [--public-url URL]
+    spcp demo [--finished] [--data-dir DIR] [--port N] [--public-url URL]
     spcp event create --name NAME --rooms N [--plan PATH] [--date YYYY-MM-DD] [--venue TEXT] [--languages en,es]
                       [--wifi-name NAME] [--wifi-password TEXT] [--dots N] [--minutes PHASE=N ...]
                       [--room-name NAME ...] [--facilitator NAME ...] [--expected-size N ...]
@@ -185,15 +185,20 @@ def remember_server(cfg: Settings) -> None:
 
 
 @app.command()
-def demo(data_dir: DataDir = DEFAULT_DATA_DIR, port: Port = None, public_url: PublicUrl = None) -> None:
+def demo(data_dir: DataDir = DEFAULT_DATA_DIR, port: Port = None, public_url: PublicUrl = None,
+         finished: Annotated[bool, typer.Option('--finished', help='A sample day that has already run: four rooms '
+                                                'at Wrap-up, the plenary, an action plan and a council, to look '
+                                                'at the boards, the dashboard and every export.')] = False) -> None:
     """Create the demo event (once) and print its links."""
-    from .demo import ensure_demo
+    from .demo import ensure_demo, ensure_finished_demo, finished_links
     from .links import base_url, describe_event, format_event
 
     cfg = configure(data_dir=data_dir, port=port, public_url=public_url)
     with db.session() as session:
-        event = ensure_demo(session)
-        typer.echo(format_event(describe_event(session, event, base_url(cfg))))
+        if finished:
+            typer.echo(finished_links(session, ensure_finished_demo(session), base_url(cfg), data_dir))
+        else:
+            typer.echo(format_event(describe_event(session, ensure_demo(session), base_url(cfg))))
 
 
 # what `spcp event create` sets up besides the name and the rooms (spcp.domain.setup checks it)
