@@ -46,7 +46,7 @@ def script_of(text: str) -> str | None:
 
 
 def detect(text: str) -> str:
-    """'en', 'es', 'hi', 'ar'... or 'latin' for Latin-script text with none of the common words we know."""
+    """'en', 'es', 'hi', 'ar'... (Latin script: English unless Spanish words or signs say otherwise)."""
     by_script = script_of(text)
     if by_script:
         return by_script
@@ -55,4 +55,7 @@ def detect(text: str) -> str:
     if any(ord(c) in (0xF1, 0xD1, 0xBF, 0xA1) for c in text):  # ñ Ñ ¿ ¡ say Spanish
         hits['es'] += 2
     best = max(hits, key=hits.__getitem__)
-    return best if hits[best] > 0 else 'latin'
+    if hits[best] > 0:
+        return best
+    # a short card with none of those words ("Intérpretes", "Street lights"): Spanish if it has its accents
+    return 'es' if any(c in 'áéíóúüÁÉÍÓÚÜ' for c in text) else 'en'

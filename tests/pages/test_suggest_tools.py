@@ -163,3 +163,44 @@ def themes_of(room) -> list[tuple[str, list[str]]]:
         found_themes = session.exec(select(Theme).where(Theme.room_id == room.id).order_by(Theme.id)).all()
         return [(t.name, sorted(c.text for c in session.exec(select(Card).where(Card.theme_id == t.id)).all()))
                 for t in found_themes]
+
+
+
+PLENARY_THEMES = [('Slow response to 911 calls', 'Street lights', 'Youth programs'),
+                  ('Respuesta lenta a las llamadas de emergencia', 'Intérpretes', 'Cámaras corporales'),
+                  ('Complaints go nowhere', 'Officer stress', 'Hate crimes')]
+
+
+async def test_in_the_plenary_the_same_theme_from_two_rooms_is_suggested_and_merged(create_user, data_dir) -> None:
+    """Three rooms' top themes in the hall (a plenary usually holds 8 or more: before that, only near-copies)."""
+    from sqlmodel import Session
+
+    from spcp import db, plan
+    from spcp.domain import access, events, plenary
+    from spcp.domain.models import Room
+
+    from .conftest import EventInfo, RoomInfo
+    from .test_plenary import facilitate_org, room_with_theme
+    engine = db.make_engine(f'sqlite:///{data_dir / "spcp.sqlite3"}')
+    with Session(engine, expire_on_commit=False) as session:
+        made = events.create_event(session, 'Hall', 3, plan.load_plan())
+        event = EventInfo(made.id, made.organizer_key, [RoomInfo(r.id, r.join_code, r.facilitator_key)
+                                                        for r in events.rooms_of(session, made.id)])
+    engine.dispose()
+    for number, (room, names) in enumerate(zip(event.rooms, PLENARY_THEMES, strict=True)):
+        for theme_number, name in enumerate(names):
+            room_with_theme(room, f'writer-{number}-{theme_number}', f'Card for {name}', name)
+    with db.session() as session:
+        hall, _ = plenary.create(session, access.organizer(session, event.id, event.organizer_key), event.id)
+        code, key = hall.join_code, session.get(Room, hall.id).facilitator_key
+    facilitate_org(event, hall, rooms.set_phase, 'vote')
+    board = create_user()
+    await board.open(f'/board/{code}?key={key}')
+    await helped(board)
+    await board.should_see('Same theme in several rooms?')
+    assert pairs(board) == [['Slow response to 911 calls', 'Respuesta lenta a las llamadas de emergencia']]
+    assert not found(board, 'suggest-themes')  # the plenary votes on the rooms' themes: no new themes
+    board.find(marker='merge-duplicate').click()
+    await settle()
+    assert 'Respuesta lenta a las llamadas de emergencia' not in board_cards(board)
+    await board.should_see('From: Room 1 · Room 2')
