@@ -181,9 +181,11 @@ def council_list(export: ExportTables, tr: Translator) -> Iterator[Block]:
     """The volunteers (each stored only with their consent), with what that consent covers."""
     table = export['council']
     yield Heading(table.title, 1)
-    yield Paragraph(tr('These people volunteered for the council and agreed that the organizers of this event see '
-                       'what they wrote. Ask them before sharing this list with anyone else.'), muted=True)
-    yield grid(table, ('name', 'contact', 'affiliation', 'why'), tr, (0.2, 0.28, 0.22, 0.3))
+    # the report is handed over; the volunteers agreed that the organizers see what they wrote: their contact
+    # and their reasons stay in the organizers' own spreadsheet
+    yield Paragraph(tr('These people volunteered for the council. Their contact details and what they wrote stay '
+                       'with the organizers, as the volunteers were promised.'), muted=True)
+    yield grid(table, ('name', 'affiliation'), tr, (0.45, 0.55))
 
 
 # the sections other parts of the day add, in order, each drawn when the export has its table
