@@ -214,7 +214,7 @@ class Board:
         with ui.element('div').classes('plenary-wrap'):
             PlenaryResult(self.tr, self.view)
             with ui.element('div').classes('plenary-groups'):
-                ui.label(self.tr('How each group voted')).classes('board-theme-name') \
+                ui.label(self.tr('How each group voted')).classes('board-theme-name font-bold') \
                     .props('role=heading aria-level=2')
                 StakeholderChart(self.tr, read(self.desk.actor, stakeholders.room_breakdown, room_id=self.view.id),
                                  by='cards')
