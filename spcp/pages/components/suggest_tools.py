@@ -97,6 +97,8 @@ class SuggestTools:
             shown, pairs = await self.look_once()
             while self.again:  # cards came or went while we looked: look at the room as it is now
                 shown, pairs = await self.look_once()
+            if self.box.client.is_deleted:  # the board was closed while the worker looked
+                return
             self.pairs = [(shown[i].id, shown[j].id) for i, j in pairs]
             self.show_pairs()
         finally:
@@ -148,6 +150,8 @@ class SuggestTools:
         texts = [c.text for c in shown]
         found = await worker.run(lambda s: (s.suggest(texts, group=free), s.embedder.name))
         suggestion, method = found
+        if self.box.client.is_deleted:
+            return
         ungrouped = {c.id for c in self.shown_cards() if c.theme_id is None}  # grouped by hand while we thought
         self.proposals = [Proposal(t.name, [shown[r].id for r in t.cards if shown[r].id in ungrouped])
                           for t in suggestion.themes]
