@@ -30,7 +30,7 @@ from nicegui.context import context
 from nicegui.slot import Slot
 
 from . import room_reads
-from .domain.changes import Change, EventChange
+from .domain.changes import Change, EventChange, PresenceChanged
 
 SLICE_S = 0.02  # at most this long handing a change to subscribers before the loop gets a turn
 
@@ -79,7 +79,8 @@ def publish(changes: Iterable[Change]) -> None:
         if isinstance(change, EventChange):
             channel = _events.setdefault(change.event_id, Channel())
         else:
-            room_reads.forget(change.room_id)  # the room's shared read is stale from now on
+            if not isinstance(change, PresenceChanged):  # who is connected is not in the read; the rest is
+                room_reads.forget(change.room_id)  # the room's shared read is stale from now on
             channel = _channel(change.room_id)
         channel.queue.append(change)
         touched[id(channel)] = channel
@@ -107,16 +108,46 @@ def _start(channel: Channel) -> None:
     channel.worker = loop.create_task(_drain(channel), name='live fan-out')  # the channel keeps it alive
 
 
+class _Turns:
+    """One room's worker hands out changes at a time. Each gives the loop back after ``SLICE_S``, but ten
+    rooms busy at once (the hall moving to the plenary) would each take their slice in the same turn of
+    the loop: 10 x 20 ms before anything else ran (measured: the loop blocked 550 ms). Taking turns (a
+    lock, first come first served), the loop waits at most one slice."""
+
+    def __init__(self) -> None:
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self.lock = asyncio.Lock()
+
+    def get(self) -> asyncio.Lock:
+        loop = asyncio.get_running_loop()
+        if loop is not self.loop:  # a lock belongs to one loop (tests run several)
+            self.loop, self.lock = loop, asyncio.Lock()
+        return self.lock
+
+
+_turns = _Turns()
+
+
 async def _drain(channel: Channel) -> None:
-    slice_started = time.perf_counter()
-    while channel.queue:
-        change = channel.queue.popleft()
-        for subscriber in _receivers(channel, change):
-            subscriber.deliver(change)
-            if time.perf_counter() - slice_started > SLICE_S:
-                await asyncio.sleep(0)
-                slice_started = time.perf_counter()
+    turn = _turns.get()
+    async with turn:
+        slice_started = time.perf_counter()
+        while channel.queue:
+            change = channel.queue.popleft()
+            for subscriber in _receivers(channel, change):
+                subscriber.deliver(change)
+                if time.perf_counter() - slice_started > SLICE_S:
+                    await _pass(turn)
+                    slice_started = time.perf_counter()
     _run_after_burst(channel)
+
+
+async def _pass(turn: asyncio.Lock) -> None:
+    """Let the loop turn while keeping the turn (no other room's pages are handed changes in that turn
+    of the loop), then give it to the next room's worker and wait for it to come back."""
+    await asyncio.sleep(0)  # the loop's turn: pages send, requests are answered
+    turn.release()
+    await turn.acquire()    # after the workers that were waiting (first come, first served)
 
 
 def _drain_now(channel: Channel) -> None:

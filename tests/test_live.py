@@ -62,6 +62,35 @@ async def test_a_room_of_slow_pages_lets_the_loop_run_between_slices() -> None:
     assert seen_ticks[-1] > seen_ticks[0]  # ... with the loop's other work between them (once per 20 ms)
 
 
+async def test_busy_rooms_take_turns_so_the_loop_waits_one_slice_not_one_per_room(monkeypatch) -> None:
+    """Ten rooms' workers each gave the loop back every 20 ms, but all in the same turn of the loop (the
+    hall moving to the plenary blocked it 550 ms). Now between two turns of the loop only one room's
+    pages are handed changes. A clock moved 15 ms by each page makes the slices exact."""
+    now = [0.0]
+    monkeypatch.setattr(live.time, 'perf_counter', lambda: now[0])
+    log: list[str] = []
+
+    def page(room: str):
+        def apply(_change) -> None:
+            now[0] += 0.015  # a page rebuilding itself
+            log.append(room)
+        return apply
+
+    async def ticker() -> None:
+        while sum(entry != 'tick' for entry in log) < 12:
+            log.append('tick')
+            await asyncio.sleep(0)
+
+    for room_id in (1, 2, 3):
+        for _ in range(4):
+            live.subscribe(room_id, page(f'room {room_id}'))
+    live.publish([PhaseChanged(room_id, 'vote') for room_id in (1, 2, 3)])
+    await asyncio.gather(ticker(), delivered(1), delivered(2), delivered(3))
+    between_ticks = [set(run.split()) for run in ' '.join(e.replace(' ', '') for e in log).split('tick')]
+    assert all(len(rooms) <= 1 for rooms in between_ticks), log  # one room's slice per turn of the loop
+    assert {'room1', 'room2', 'room3'} == set().union(*between_ticks)  # and every room had its turns
+
+
 async def test_a_failing_page_does_not_stop_the_others() -> None:
     seen: list[int] = []
 

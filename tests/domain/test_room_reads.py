@@ -70,3 +70,17 @@ def test_a_shared_read_refuses_a_reader_from_another_room(session, room, room_b,
     room_reads.snapshot(session, fac, room.id)
     with pytest.raises(views.NotAllowed):
         room_reads.snapshot(session, fac_b, room.id)
+
+
+def test_who_is_connected_does_not_make_the_room_read_again(session, room, fac, p1, reads) -> None:
+    """A phone arriving or leaving (PresenceChanged) changes nothing the read holds: 300 phones arriving
+    in the plenary must not read the room 300 times. Any other change does."""
+    from spcp.domain.changes import PresenceChanged, TimerChanged
+    from spcp.domain.views import TimerView
+    room_reads.snapshot(session, p1, room.id)
+    live.publish([PresenceChanged(room.id, 5)])
+    room_reads.snapshot(session, p1, room.id)
+    assert reads == [room.id]
+    live.publish([TimerChanged(room.id, TimerView(None, 60))])
+    room_reads.snapshot(session, p1, room.id)
+    assert reads == [room.id, room.id]
