@@ -11,6 +11,7 @@ from spcp import actions, db, hardening, icons, loop_watch, settings, static_fil
 from spcp.http_limits import PageLoadLimit
 from spcp.pages.language import QUASAR_LANGUAGE, HtmlDirection
 from spcp.settings import ASSETS_DIR, Settings
+from spcp.suggest import worker as suggest_worker
 
 # Phones on flaky Wi-Fi keep their page through a drop this long (a locked screen, a hotspot blip)
 # without reloading. Measured (bench/client_memory.py): a kept phone page holds 1.35 MB in Vote with
@@ -75,6 +76,7 @@ def start(cfg: Settings | None = None, *, announce: bool = True) -> None:
     build()
     if cfg.loop_watch:
         loop_watch.install()
+    app.on_startup(suggest_worker.warm)  # the grouping help's model, before any board asks
     serve_static_files()  # innermost: the headers middleware below still marks every file it answers
     app.add_middleware(HtmlDirection)  # dir="rtl" in the HTML of an Arabic page, before any script runs
     app.add_middleware(PageLoadLimit)  # pages per address, before NiceGUI makes a client for one

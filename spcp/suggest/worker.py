@@ -5,7 +5,9 @@ vectors ready. The model is loaded on first use, in that thread too."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import os
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -16,7 +18,19 @@ from .suggester import Suggester
 log = logging.getLogger(__name__)
 T = TypeVar('T')
 
-_executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix='spcp-suggest')
+BACKGROUND_NICENESS = 19  # the lowest priority: when the loop's thread wants the CPU, it gets it
+
+
+def _background() -> None:
+    """Run the worker thread at the lowest CPU priority. Embedding a room's cards when a board opens (300
+    cards: ~10 s of CPU) shared a core with the event loop as an equal and slowed every phone (bench/load.py
+    plenary: the slowest phone 0.9 -> 1.9 s); a nice thread only gets what the loop leaves. (Linux sets
+    the niceness per thread; elsewhere this does nothing.)"""
+    with contextlib.suppress(OSError, AttributeError):
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), BACKGROUND_NICENESS)
+
+
+_executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix='spcp-suggest', initializer=_background)
 _suggester: Suggester | None = None
 _lock = threading.Lock()
 
@@ -52,3 +66,12 @@ def embed_soon(texts: Sequence[str]) -> Future[None]:
 async def run(job: Callable[[Suggester], T]) -> T:
     """``job(suggester)`` on the worker thread, awaited without blocking the event loop."""
     return await asyncio.get_running_loop().run_in_executor(_executor, lambda: job(suggester()))
+
+
+def warm() -> None:
+    """Load the model now (at start-up, ~0.2 s), so the first board does not wait for it and the server's
+    memory at rest includes it (it is the same for 10 phones or 1,000)."""
+    try:
+        suggester().cache.add(['warm'])
+    except Exception:  # noqa: BLE001 (grouping help is optional: the boards say when it is not there)
+        log.exception('the grouping help could not load its model')
