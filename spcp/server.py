@@ -18,7 +18,7 @@ from spcp.suggest import worker as suggest_worker
 # 60 cards, 0.33 MB in Issues; with 300 phones each dropping about once in 10 minutes, 120 s keeps
 # ~81 MB extra. Longer buys little: the outbox and drafts make a reload lose nothing.
 RECONNECT_TIMEOUT_S = 120
-ASSET_VERSION = '15'  # bump when assets/ change, so phones do not keep a stale copy
+ASSET_VERSION = '16'  # bump when assets/ change, so phones do not keep a stale copy
 
 
 def storage_secret(cfg: Settings) -> str:
