@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Install everything the tests need (Debian's Chromium and zbar, the Python test extras) and run
+# Install everything the tests need (Debian's Chromium, zbar and PostgreSQL, the Python test extras) and run
 # the whole suite: lint, domain tests, simulated-user page tests, real-browser tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 missing=()
-for package in chromium chromium-driver zbar-tools poppler-utils openssl; do
+# postgresql: the domain tests also run on a throw-away PostgreSQL server (tests/postgres.py starts it)
+for package in chromium chromium-driver zbar-tools poppler-utils openssl postgresql; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
 done
 if [ ${#missing[@]} -gt 0 ]; then

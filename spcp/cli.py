@@ -106,7 +106,7 @@ def configure(*, data_dir: Path, host: str | None = None, port: int | None = Non
         hardening.prepare(cfg.data_dir)  # the database, its -wal/-shm and the folder: this account only
         db.configure(cfg.database_url)
     except (OSError, SQLAlchemyError, RuntimeError) as error:  # RuntimeError: a file from a newer version
-        fail(f'cannot open the database {cfg.database_url}: {error}', EXIT_FAILURE)
+        fail(f'cannot open the database {db.shown(cfg.database_url)}: {error}', EXIT_FAILURE)
     return cfg
 
 
@@ -271,7 +271,7 @@ def event_create(
     except DomainError as error:
         fail(said(error))
     except SQLAlchemyError as error:
-        fail(f'cannot save the event in {cfg.database_url}: {error}', EXIT_FAILURE)
+        fail(f'cannot save the event in {db.shown(cfg.database_url)}: {error}', EXIT_FAILURE)
     if as_json:
         typer.echo(json.dumps(info, indent=2))
     else:
@@ -571,7 +571,7 @@ def event_delete(
     except DomainError as error:
         fail(said(error))
     except (SQLAlchemyError, OSError) as error:
-        fail(f'cannot delete from {cfg.database_url}: {error}', EXIT_FAILURE)
+        fail(f'cannot delete from {db.shown(cfg.database_url)}: {error}', EXIT_FAILURE)
     typer.echo(f'Deleted event {event_id} "{name}" ({erased} rows)' +
                (f' and the {removed} automatic backup(s) that held it.' if removed else '.'))
 

@@ -1,6 +1,7 @@
 """The one place that opens database connections and brings the schema up to date.
 
-SQLite is the zero-set-up default. Every connection gets WAL (readers never block the writer),
+SQLite is the zero-set-up default; PostgreSQL (``postgresql+psycopg://...`` in ``SPCP_DATABASE_URL``, with
+the ``postgres`` extra) is the store for several processes. Every connection gets WAL (readers never block the writer),
 ``synchronous=FULL`` (an acknowledged vote survives a power cut on a laptop running on battery)
 and a busy timeout (a second writer waits instead of failing). Domain functions commit before they
 return, so a page only tells a phone "done" after the data is on disk.
@@ -22,7 +23,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import event as sa_event
 from sqlalchemy import inspect
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.pool import NullPool
 from sqlmodel import Session, create_engine
 
@@ -32,6 +33,8 @@ BUSY_TIMEOUT_MS = 5000
 MIGRATIONS = Path(__file__).with_name('migrations')
 # the schema create_all made before migrations existed: such files are stamped with it, not re-created
 BASELINE = '0001_baseline'
+# PostgreSQL advisory lock key held while the schema is upgraded (any constant the app uses for nothing else)
+MIGRATION_LOCK = 0x5CC0_0001
 
 _engine: Engine | None = None
 
@@ -53,17 +56,21 @@ def _is_sqlite_file(engine: Engine) -> bool:
     return engine.dialect.name == 'sqlite' and engine.url.database not in (None, '', ':memory:')
 
 
-def make_engine(url: str) -> Engine:
-    """Create an engine for ``url``; SQLite files get their folder and their pragmas. The schema is
-    brought to the newest revision before the engine is returned."""
-    if url.startswith('sqlite'):
-        path = url.split(':///', 1)[-1]
-        if path and path != ':memory:':
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+def make_engine(url: str | URL) -> Engine:
+    """Create an engine for ``url``; SQLite files get their folder and their pragmas, PostgreSQL a pool that
+    checks a connection before handing it out. The schema is brought to the newest revision before the
+    engine is returned."""
+    url = make_url(url)
+    if url.get_backend_name() == 'sqlite':
+        if url.database and url.database != ':memory:':
+            Path(url.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args=_sqlite_connect_args())
         sa_event.listen(engine, 'connect', _sqlite_pragmas)
     else:
-        engine = create_engine(url, pool_pre_ping=True)
+        # PostgreSQL (psycopg): durable by default (synchronous_commit=on), foreign keys always enforced.
+        # The columns are zone-less timestamps holding UTC: a session in the server's own zone would shift
+        # an aware datetime on the way in, so every connection works in UTC.
+        engine = create_engine(url, pool_pre_ping=True, connect_args={'options': '-c timezone=UTC'})
     try:
         upgrade_to_head(engine)
     except BaseException:
@@ -137,6 +144,8 @@ def migration_connection(engine: Engine) -> Iterator[Connection]:
     SQLite's procedure for copying a table asks; pysqlite would otherwise commit DDL on its own."""
     if not _is_sqlite_file(engine):
         with engine.begin() as connection:
+            if connection.dialect.name == 'postgresql':  # one process upgrades, the others wait, then find it done
+                connection.exec_driver_sql(f'SELECT pg_advisory_xact_lock({MIGRATION_LOCK})')
             yield connection
         return
     locked = create_engine(engine.url, poolclass=NullPool, connect_args=_sqlite_connect_args())
@@ -154,15 +163,21 @@ def _migration_pragmas(dbapi_connection, record) -> None:
     _sqlite_pragmas(dbapi_connection, record, foreign_keys=False)
 
 
-def configure(url: str) -> Engine:
+def configure(url: str | URL) -> Engine:
     """Point the app at a database (called once at start-up, and by tests)."""
     global _engine  # noqa: PLW0603
     if _engine is not None:
-        if str(_engine.url) == url:  # `spcp serve` opens it, then server.start() asks again
+        # compared as URLs: str() of a URL masks its password, so a URL with one would never match
+        if _engine.url == make_url(url):  # `spcp serve` opens it, then server.start() asks again
             return _engine
         _engine.dispose()
     _engine = make_engine(url)
     return _engine
+
+
+def shown(url: str | URL) -> str:
+    """A database URL as it may be printed or logged: its password masked."""
+    return make_url(url).render_as_string(hide_password=True)
 
 
 def engine() -> Engine:

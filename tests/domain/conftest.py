@@ -36,13 +36,22 @@ def empty_database(tmp_path_factory) -> Path:
     return path
 
 
-@pytest.fixture
-def engine(tmp_path, empty_database) -> Iterator[Engine]:
-    path = tmp_path / 'spcp.sqlite3'
-    shutil.copyfile(empty_database, path)
-    eng = make_engine(f'sqlite:///{path}')
+@pytest.fixture(params=['sqlite', pytest.param('postgres', marks=pytest.mark.postgres)])
+def engine(request, tmp_path, empty_database) -> Iterator[Engine]:
+    """Every domain test runs on both stores: an SQLite file, and a database of a real PostgreSQL server
+    (tests/postgres.py). ``-m 'not postgres'`` runs the SQLite half alone."""
+    if request.param == 'postgres':
+        url = request.getfixturevalue('postgres_url')
+    else:
+        url = f'sqlite:///{tmp_path / "spcp.sqlite3"}'
+        shutil.copyfile(empty_database, tmp_path / 'spcp.sqlite3')
+    eng = make_engine(url)
     yield eng
     eng.dispose()
+
+
+# a test of what only SQLite has (pragmas, rowid, ids reused): its engine is an SQLite file only
+sqlite_only = pytest.mark.parametrize('engine', ['sqlite'], indirect=True)
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from spcp.domain.errors import DomainError, NotAllowed, NotFound
 from spcp.domain.events import create_event
 from spcp.domain.models import AuditEntry, CouncilVolunteer, Receipt
 
-from .conftest import said
+from .conftest import said, sqlite_only
 
 ANA = VolunteerDetails(' Ana Ruiz ', ' ana@example.org ', ' Eastside Tenants ', ' I want to help. ')
 
@@ -88,6 +88,7 @@ def test_only_participants_of_the_room_volunteer_and_only_organizers_read(sessio
         council.delete_volunteer(session, stranger, event.id, entry.id)
 
 
+@sqlite_only  # PRAGMA table_info and rowid; on PostgreSQL a table has no rowid at all
 def test_the_table_holds_no_participant_room_or_time_and_no_sign_up_order(session, engine, event, wrapup, join):
     columns = [row[1] for row in _raw(engine, 'PRAGMA table_info(council_volunteer)')]
     assert columns == ['id', 'event_id', 'name', 'contact', 'affiliation', 'why']

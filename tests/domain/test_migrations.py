@@ -10,6 +10,7 @@ import re
 import sqlite3
 import threading
 from contextlib import closing
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -171,13 +172,14 @@ def _rows(path: Path, table: str) -> list[dict]:
     return _sql(path, f'SELECT * FROM {table} ORDER BY rowid')
 
 
-def test_revisions_form_one_line_from_baseline_to_practice():
+def test_revisions_form_one_line_from_baseline_to_timestamps_with_zone():
     scripts = db._scripts()
     assert [s.revision for s in reversed(list(scripts.walk_revisions()))] == ['0001_baseline', '0002_trust',
                                                                               '0003_paper_review', '0004_event_setup',
                                                                               '0005_audit', '0006_action_plan',
-                                                                              '0007_plenary', '0008_practice']
-    assert db.head_revision() == '0008_practice'
+                                                                              '0007_plenary', '0008_practice',
+                                                                              '0009_timestamps_with_zone']
+    assert db.head_revision() == '0009_timestamps_with_zone'
     assert db.BASELINE == '0001_baseline'
 
 
@@ -201,6 +203,37 @@ def test_head_is_exactly_what_todays_models_describe(tmp_path):
         context = MigrationContext.configure(connection, opts={'compare_type': True})
         assert compare_metadata(context, SQLModel.metadata) == []
     engine.dispose()
+
+
+def _matches_the_models(engine: Engine) -> list:
+    with engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={'compare_type': True})
+        return compare_metadata(context, SQLModel.metadata)
+
+
+@pytest.mark.postgres
+def test_on_postgresql_every_revision_goes_up_to_the_models_and_back_down(postgres_url):
+    """The same revisions build today's schema on PostgreSQL (the dialect branches of 0003 and 0007, the
+    boolean and JSON server defaults, 0009's zoned timestamps), and every downgrade runs there too."""
+    engine = create_engine(postgres_url)  # at head (the suite's migrated template); the server's zone is not UTC
+    try:
+        assert _matches_the_models(engine) == []
+        with db.migration_connection(engine) as connection:
+            command.downgrade(db.migration_config(connection), '0008_practice')
+            connection.exec_driver_sql("INSERT INTO event (name, organizer_key, plan, created_at) "
+                                       "VALUES ('Riverside', 'k', '{}', '2025-05-01 12:00:00')")
+        db.upgrade_to_head(engine)  # 0009 reads the zone-less times as UTC, whatever the session's zone
+        with Session(engine) as session:
+            assert session.exec(select(Event.created_at)).one() == datetime(2025, 5, 1, 12, tzinfo=UTC)
+        with db.migration_connection(engine) as connection:
+            command.downgrade(db.migration_config(connection), 'base')
+        assert set(inspect(engine).get_table_names()) == {'alembic_version'}
+        db.upgrade_to_head(engine)
+        with engine.connect() as connection:
+            assert db.current_revision(connection) == db.head_revision()
+        assert _matches_the_models(engine) == []
+    finally:
+        engine.dispose()
 
 
 def test_trust_revision_adds_two_nullable_columns(tmp_path):
