@@ -83,7 +83,8 @@ def erase(actor: Actor, event_id: int, data_dir: Path) -> tuple[int, int]:
     with db.session() as session:
         rows = archive.delete_event(session, actor, event_id)
     with db.engine().connect() as connection:
-        connection.exec_driver_sql('PRAGMA wal_checkpoint(TRUNCATE)')
+        if connection.dialect.name == 'sqlite':  # the erased rows' old pages leave the write-ahead log too
+            connection.exec_driver_sql('PRAGMA wal_checkpoint(TRUNCATE)')
     old = backups.backups(Path(data_dir) / backups.FOLDER)
     for path in old:
         path.unlink(missing_ok=True)

@@ -60,3 +60,17 @@ def test_times_written_by_the_domain_compare_and_order_on_the_server(engine, ses
     assert later == 1
     newest = fresh.exec(select(func.max(Participant.joined_at)).where(Participant.room_id == room.id)).one()
     assert as_utc(newest) >= before
+
+
+def test_deleting_an_event_erases_its_rows_on_either_store(engine, session, event, room, fac, join, goto, write):
+    """SQLite overwrites the freed space (secure_delete); PostgreSQL has no such switch and must not be sent it."""
+    from spcp.domain.access import organizer
+    from spcp.exports import archive
+    goto(fac, room, 'issues')
+    write(join(room), room, 'Officers should learn our names')
+    erased = archive.delete_event(session, organizer(session, event.id, event.organizer_key), event.id)
+    fresh = Session(engine)
+    left = {model.__name__: fresh.exec(select(func.count()).select_from(model)).one()
+            for model in (Participant, Room)}
+    fresh.close()
+    assert erased > 4 and left == {'Participant': 0, 'Room': 0}
