@@ -33,8 +33,19 @@ def postgres_server() -> Iterator[postgres.Server | postgres.Unavailable | None]
 
 
 @pytest.fixture
-def postgres_url(postgres_server) -> Iterator[str]:
-    """A fresh PostgreSQL database at the newest schema, dropped after the test."""
+def postgres_url(postgres_server) -> str:
+    """A PostgreSQL database at the newest schema with no rows (ids start at 1 again): one database shared by
+    the tests, emptied before each."""
+    server = postgres.require(postgres_server)
+    url = server.shared_database()
+    server.empty()
+    return url
+
+
+@pytest.fixture
+def postgres_database(postgres_server) -> Iterator[str]:
+    """A PostgreSQL database of the test's own, at the newest schema, dropped after it: for a test that
+    changes the schema itself."""
     server = postgres.require(postgres_server)
     url = server.new_database()
     yield url

@@ -212,10 +212,10 @@ def _matches_the_models(engine: Engine) -> list:
 
 
 @pytest.mark.postgres
-def test_on_postgresql_every_revision_goes_up_to_the_models_and_back_down(postgres_url):
+def test_on_postgresql_every_revision_goes_up_to_the_models_and_back_down(postgres_database):
     """The same revisions build today's schema on PostgreSQL (the dialect branches of 0003 and 0007, the
     boolean and JSON server defaults, 0009's zoned timestamps), and every downgrade runs there too."""
-    engine = create_engine(postgres_url)  # at head (the suite's migrated template); the server's zone is not UTC
+    engine = create_engine(postgres_database)  # at head (the suite's migrated template); the server's zone is not UTC
     try:
         assert _matches_the_models(engine) == []
         with db.migration_connection(engine) as connection:
