@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import func
 from sqlmodel import Session, col, select, update
 
-from . import paper, phases
+from . import paper, participant_writes, phases
 from .access import Actor, already_done, record, require_facilitator, require_participant
 from .changes import CardChanged, CardRemoved, Change, ReviewChanged, ThemeChanged, VotesChanged
 from .errors import DomainError, NotAllowed, NotFound
@@ -19,27 +19,28 @@ CARD_RECEIPTS = ('submit_card', 'edit_card', 'add_dot', 'remove_dot')
 
 
 def submit(session: Session, actor: Actor, room_id: int, text: str, key: str) -> tuple[CardView, list[Change]]:
-    """Add the participant's issue card. A retry with the same ``key`` returns the first card."""
-    room = require_participant(session, actor, room_id)
-    if (receipt := already_done(session, actor, key, 'submit_card')) is not None:
+    """Add the participant's issue card. A retry with the same ``key`` returns the first card.
+
+    The hot path of a room naming issues: Core reads and inserts (``participant_writes``), and the new
+    card's view made from what was written (no votes, nothing merged into it) instead of read back."""
+    room = participant_writes.participant_room(session, actor, room_id)
+    if (receipt := participant_writes.receipt(session, actor, key, 'submit_card')) is not None:
         if receipt.result_id is None:  # cleared when the card was withdrawn: never resurrect it
             raise DomainError('You withdrew this issue.')
         return card_view(session, session.get(Card, receipt.result_id)), []
     if not phases.allows(room.phase, 'submit_card'):
         raise DomainError('Issues can only be added while the room is naming issues.')
     text = clean_text(text, room.max_card_length)
-    mine = session.exec(select(func.count()).select_from(Card)
-                        .where(Card.participant_id == actor.participant_id)).one()
+    mine = participant_writes.my_card_count(session, actor, room_id)
     if mine >= room.max_cards_per_participant:
         raise DomainError('You have written {n} issues, the most one person can add here.', n=mine)
     # review before shown: the card waits, seen only by the facilitator and its author, until approved
-    card = Card(room_id=room_id, participant_id=actor.participant_id, text=text, pending=room.review_cards)
-    session.add(card)
-    session.flush()
-    record(session, actor, key, 'submit_card', card.id)
+    pending = bool(room.review_cards)
+    card_id = participant_writes.add_card(session, actor, room_id, text, pending)
+    participant_writes.add_receipt(session, actor, key, 'submit_card', card_id)
     session.commit()
-    view = card_view(session, card)
-    return view, [CardChanged(room_id, view)] + ([review_change(session, room)] if card.pending else [])
+    view = CardView(card_id, text, None, False, 0, actor.participant_id, 0, pending=pending)
+    return view, [CardChanged(room_id, view)] + ([review_change(session, room)] if pending else [])
 
 
 def submit_paper(session: Session, actor: Actor, room_id: int, text: str) -> tuple[CardView, list[Change]]:

@@ -3,14 +3,14 @@ voting is open; the facilitator enters the dots of the people on paper as a coun
 Totals stay hidden from participants until the facilitator reveals them."""
 from __future__ import annotations
 
-from sqlalchemy import func
+from sqlalchemy import Row, func
 from sqlmodel import Session, select
 
-from . import paper, phases
-from .access import Actor, already_done, record, require_facilitator, require_participant
+from . import paper, participant_writes, phases
+from .access import Actor, require_facilitator
 from .cards import room_card
 from .changes import CardChanged, Change, VotesChanged
-from .errors import DomainError
+from .errors import DomainError, NotFound
 from .models import Room, Vote
 from .views import card_total, card_view, dots_used, paper_dots_left
 
@@ -20,51 +20,65 @@ def _my_dots(session: Session, participant_id: int, card_id: int) -> int:
         Vote.card_id == card_id, Vote.participant_id == participant_id)).one()
 
 
-def _require_open(room: Room) -> None:
+def _require_open(room: Room | Row) -> None:
     if not phases.allows(room.phase, 'vote'):
         raise DomainError('Voting is closed right now.')
 
 
-def _change(session: Session, room: Room, actor: Actor, card_id: int) -> VotesChanged:
+def _change(session: Session, room: Room | Row, actor: Actor, card_id: int) -> VotesChanged:
     return VotesChanged(room.id, card_id, card_total(session, card_id), actor.participant_id,
                         _my_dots(session, actor.participant_id, card_id),
                         room.dots_per_participant - dots_used(session, actor.participant_id))
 
 
 def add_dot(session: Session, actor: Actor, room_id: int, card_id: int, key: str) -> list[Change]:
-    """Put one dot on a card. A retry with the same ``key`` counts once."""
-    room = require_participant(session, actor, room_id)
-    if already_done(session, actor, key, 'add_dot') is not None:  # a retry: report, even if voting closed since
+    """Put one dot on a card. A retry with the same ``key`` counts once.
+
+    A room's hot path while voting: Core reads and writes (``participant_writes``); the participant's dots
+    are read once, and what they are after this dot follows from that read."""
+    room = participant_writes.participant_room(session, actor, room_id)
+    if participant_writes.receipt(session, actor, key, 'add_dot') is not None:  # a retry: report, even if closed since
         return [_change(session, room, actor, card_id)]
     _require_open(room)
-    card = room_card(session, room, card_id, waiting_ok=True)
+    card = _room_card(session, room, card_id)
     if card.hidden or card.pending:  # as the phone sees it: not there
         raise DomainError('That card is no longer there.')
-    if dots_used(session, actor.participant_id) >= room.dots_per_participant:
+    used, mine = participant_writes.my_dots(session, actor.participant_id)
+    if used >= room.dots_per_participant:
         raise DomainError('You have used all your {n} dots. Take one back to move it.', n=room.dots_per_participant)
-    if _my_dots(session, actor.participant_id, card.id) >= room.max_dots_per_card:
+    if mine.get(card.id, 0) >= room.max_dots_per_card:
         raise DomainError('One card takes at most {n} of your dots.', n=room.max_dots_per_card)
-    session.add(Vote(room_id=room_id, card_id=card.id, participant_id=actor.participant_id, origin_card_id=card.id))
-    record(session, actor, key, 'add_dot', card.id)
+    participant_writes.add_vote(session, actor, room_id, card.id)
+    participant_writes.add_receipt(session, actor, key, 'add_dot', card.id)
     session.commit()
-    return [_change(session, room, actor, card.id)]
+    return [VotesChanged(room.id, card.id, participant_writes.votes_on(session, card.id) + card.paper_dots,
+                         actor.participant_id, mine.get(card.id, 0) + 1, room.dots_per_participant - used - 1)]
 
 
 def remove_dot(session: Session, actor: Actor, room_id: int, card_id: int, key: str) -> list[Change]:
     """Take one of my dots back from a card while voting is open."""
-    room = require_participant(session, actor, room_id)
-    if already_done(session, actor, key, 'remove_dot') is not None:
+    room = participant_writes.participant_room(session, actor, room_id)
+    if participant_writes.receipt(session, actor, key, 'remove_dot') is not None:
         return [_change(session, room, actor, card_id)]
     _require_open(room)
-    card = room_card(session, room, card_id, waiting_ok=True)
-    vote = session.exec(select(Vote).where(Vote.card_id == card.id, Vote.participant_id == actor.participant_id)
-                        .order_by(Vote.id.desc())).first()  # type: ignore[union-attr]
-    if vote is None:
+    card = _room_card(session, room, card_id)
+    vote_id = participant_writes.my_last_vote(session, actor, card.id)
+    if vote_id is None:
         raise DomainError('You have no dot on that card.')
-    session.delete(vote)
-    record(session, actor, key, 'remove_dot', card.id)
+    participant_writes.delete_vote(session, vote_id)
+    participant_writes.add_receipt(session, actor, key, 'remove_dot', card.id)
     session.commit()
-    return [_change(session, room, actor, card.id)]
+    used, mine = participant_writes.my_dots(session, actor.participant_id)
+    return [VotesChanged(room.id, card.id, participant_writes.votes_on(session, card.id) + card.paper_dots,
+                         actor.participant_id, mine.get(card.id, 0), room.dots_per_participant - used)]
+
+
+def _room_card(session: Session, room: Row, card_id: object) -> Row:
+    """``cards.room_card(..., waiting_ok=True)`` as one Core select: a live card of this room."""
+    card = participant_writes.card_row(session, card_id)
+    if card is None or card.room_id != room.id or card.merged_into_id is not None:
+        raise NotFound('That card is no longer there.')
+    return card
 
 
 def set_paper_dots(session: Session, actor: Actor, room_id: int, card_id: int, count: int) -> list[Change]:
