@@ -1,7 +1,7 @@
 """Load generator: the real app driven as phones and boards drive it, without a browser.
 
     python bench/load.py --participants N --room-size K --seconds S --json OUT
-                         [--scenario steady|phase|plenary|joins] [--phase issues|vote] [--cards C]
+                         [--scenario steady|phase|plenary|joins|idle] [--phase issues|vote] [--cards C]
                          [--workers W] [--timeout T] [--no-pin] [--no-assets] [--url URL --data-dir DIR]
                          [--project CHECKOUT]
 
@@ -22,6 +22,8 @@ tests/browser/test_traffic_shape.py), in ``--workers`` processes (bench/load_wor
 - ``joins``: N cold joins spread evenly over ``--seconds`` (rooms filled in turn); measured: GET -> a
   usable page (socket connected, the issue box there). A cold join fetches the scripts and styles
   the page names, as a browser without a cache does (``--no-assets``: the page and socket only).
+- ``idle``: the boards and phones stay connected and do nothing for ``--seconds``: what having them costs
+  the server (CPU, and with ``--calls`` its function calls per second), the floor under every other number.
 
 Also measured from outside the app: event-loop lag (a ``GET /favicon.ico`` every 100 ms on its own
 keep-alive connection from the parent process; its latency above the idle latency, corrected for
@@ -56,10 +58,9 @@ import sys
 import tempfile
 import threading
 import time
-import uuid
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -67,12 +68,34 @@ from urllib.parse import urlsplit
 PROJECT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(PROJECT), str(PROJECT / 'bench')]  # spcp, tests.serving, load_phones, load_worker
 
+import load_chromium  # noqa: E402
 import load_worker  # noqa: E402
+from load_chromium import ChromiumPlan  # noqa: E402
+from load_seed import SeededRoom  # noqa: E402
 from load_worker import RoomPlan, WorkerPlan  # noqa: E402
 
 from tests.serving import free_port, stop, wait_until_up  # noqa: E402
 
 SPCP = [sys.executable, '-c', 'from spcp.cli import main; main()']
+# --calls: the same server, counting the Python function calls of its main thread (the event loop's) between
+# two SIGUSR1s, written to the file in SPCP_BENCH_CALLS: a measure of work that other load on the machine
+# does not change, unlike CPU seconds and latencies (numbers under cProfile are slower: compare calls only)
+COUNTING = '''
+import cProfile, os, pstats, signal
+from spcp.cli import main
+profile, counting = cProfile.Profile(), []
+def toggle(*_):
+    if counting:
+        profile.disable()
+        profile.dump_stats(os.environ['SPCP_BENCH_CALLS'] + '.prof')
+        with open(os.environ['SPCP_BENCH_CALLS'], 'w') as out:
+            out.write(str(pstats.Stats(profile).total_calls))
+    else:
+        profile.enable()
+    counting[:] = [] if counting else [True]
+signal.signal(signal.SIGUSR1, toggle)
+main()
+'''
 NO_PER_ADDRESS_LIMITS = {'SPCP_JOINS_PER_ADDRESS': '0', 'SPCP_ACTIONS_PER_ADDRESS': '',
                          'SPCP_PAGE_LOADS_PER_ADDRESS': ''}
 PERIOD_S = 10.0          # steady: each phone acts once per period
@@ -80,79 +103,40 @@ WINDOW_S = 15.0          # p95 per window of this many seconds
 PROBE_EVERY_S = 0.1
 KEYS = ('p50_ms', 'p95_ms', 'p99_ms', 'dropped', 'errors', 'loop_lag_p99_ms', 'rss_mb', 'phase_change_max_ms',
         'disconnects')
-DEFAULT_CARDS = {'steady': 0, 'phase': 20, 'plenary': 300, 'joins': 0}
+DEFAULT_CARDS = {'steady': 0, 'phase': 20, 'plenary': 300, 'joins': 0, 'idle': 0}
 MEASURES = {'steady': 'action -> board', 'phase': 'phase change -> phone', 'plenary': 'phase change -> phone',
-            'joins': 'GET -> usable page'}
-SEED_AUTHOR_CARDS = 10   # cards per seeded author (a participant may write 12)
-CARD = 'Room {room} card {i}: officers stop young people on the east side again and again without saying why'
+            'joins': 'GET -> usable page', 'idle': 'nothing (the floor: server CPU and calls per second)'}
 
 
 # ---------- the event ----------
 
-@dataclass
-class SeededRoom:
-    code: str
-    board_path: str
-    cards: list[tuple[int, str]] = field(default_factory=list)
-
-
-def seed(database: Path, rooms: int, phase: str, cards: int, max_cards: int) -> list[SeededRoom]:
-    """One event of ``rooms`` rooms in ``phase``, each with ``cards`` issues (votes shown in Vote), written
-    through the domain into the SQLite file (a running server reads it on the next page load)."""
-    from sqlmodel import Session
-
-    from spcp import db, plan
-    from spcp.domain import events
-    from spcp.links import facilitator_url
-
-    engine = db.make_engine(f'sqlite:///{database}')
-    the_plan = plan.load_plan()
-    the_plan.setdefault('room', {})['max_cards_per_participant'] = max_cards
-    try:
-        with Session(engine, expire_on_commit=False) as session:
-            event = events.create_event(session, f'Load bench {uuid.uuid4().hex[:6]}', rooms, the_plan)
-            seeded = [SeededRoom(room.join_code, facilitator_url('', room.join_code, room.facilitator_key),
-                                 seed_room(session, room, phase, cards))
-                      for room in events.rooms_of(session, event.id)]
-    finally:
-        engine.dispose()
-    return seeded
-
-
-def seed_room(session: Any, room: Any, phase: str, cards: int) -> list[tuple[int, str]]:
-    from spcp.domain import access, rooms
-    from spcp.domain import cards as card_domain
-
-    facilitator = access.facilitator(session, room.join_code, room.facilitator_key)
-    rooms.set_phase(session, facilitator, room.id, 'issues')
-    authors = [rooms.join(session, room.join_code, f'load-seed-{i}')[0]
-               for i in range(math.ceil(cards / SEED_AUTHOR_CARDS))]
-    made = []
-    for i in range(cards):
-        text = CARD.format(room=room.join_code, i=i)
-        view, _ = card_domain.submit(session, authors[i // SEED_AUTHOR_CARDS], room.id, text, uuid.uuid4().hex)
-        made.append((view.id, text))
-    if phase != 'issues':
-        rooms.set_phase(session, facilitator, room.id, phase)
-    if phase == 'vote':
-        rooms.reveal_votes(session, facilitator, room.id, True)  # the board shows totals: a dot reaches it
-    return made
+def seed(project: Path, database: Path, rooms: int, phase: str, cards: int, max_cards: int) -> list[SeededRoom]:
+    """The bench's event, written by the served checkout's own domain (bench/load_seed.py run there), so its
+    schema is the one that checkout's server opens."""
+    done = subprocess.run([sys.executable, str(Path(__file__).with_name('load_seed.py')), str(project), str(database),
+                           str(rooms), phase, str(cards), str(max_cards)],
+                          cwd=project, capture_output=True, text=True, timeout=600, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f'seeding in {project} failed:\n{done.stderr[-3000:]}')
+    return [SeededRoom(code, board, [tuple(card) for card in made]) for code, board, made in json.loads(done.stdout)]
 
 
 # ---------- the server ----------
 
 @contextlib.contextmanager
-def own_server(data_dir: Path, cpus: set[int] | None,
-               project: Path = PROJECT) -> Iterator[tuple[subprocess.Popen, str]]:
+def own_server(data_dir: Path, cpus: set[int] | None, project: Path = PROJECT,
+               calls: bool = False) -> Iterator[tuple[subprocess.Popen, str]]:
     """``spcp serve`` (of ``project``) on 127.0.0.1 with the per-address limits off; ended by its PID whatever
-    happens."""
+    happens. ``calls``: ready to count its function calls (``COUNTING``)."""
     port = free_port()
     base_url = f'http://127.0.0.1:{port}'
     env = {k: v for k, v in os.environ.items() if not k.startswith(('PYTEST_', 'SPCP_'))}
-    env |= {'SPCP_DATA_DIR': str(data_dir), 'PYTHONUNBUFFERED': '1', 'SPCP_LOOP_WATCH': '1', **NO_PER_ADDRESS_LIMITS}
+    env |= {'SPCP_DATA_DIR': str(data_dir), 'PYTHONUNBUFFERED': '1', 'SPCP_LOOP_WATCH': '1', **NO_PER_ADDRESS_LIMITS,
+            'SPCP_BENCH_CALLS': str(data_dir / 'calls.txt')}
     log = data_dir / 'server.log'
+    command = [sys.executable, '-c', COUNTING] if calls else SPCP
     with log.open('w') as out:
-        process = subprocess.Popen([*SPCP, 'serve', '--host', '127.0.0.1', '--port', str(port), '--data-dir',
+        process = subprocess.Popen([*command, 'serve', '--host', '127.0.0.1', '--port', str(port), '--data-dir',
                                     str(data_dir), '--public-url', base_url],
                                    cwd=project, env=env, stdout=out, stderr=subprocess.STDOUT)
     try:
@@ -272,11 +256,14 @@ class Workers:
     conns: list[Any]
 
     @classmethod
-    def start(cls, plans: list[WorkerPlan]) -> Workers:
+    def start(cls, plans: list[WorkerPlan], chromium: ChromiumPlan | None = None) -> Workers:
+        """The simulated phones' processes, and the real Chromium phones' one (``--chromium``)."""
         context = multiprocessing.get_context('fork')  # before any thread of ours starts
-        pipes = [context.Pipe() for _ in plans]
-        processes = [context.Process(target=load_worker.main, args=(plan, child), daemon=True)
-                     for plan, (_, child) in zip(plans, pipes, strict=True)]
+        jobs: list[tuple[Any, Any]] = [(load_worker.main, plan) for plan in plans]
+        jobs += [(load_chromium.main, chromium)] if chromium else []
+        pipes = [context.Pipe() for _ in jobs]
+        processes = [context.Process(target=target, args=(plan, child), daemon=True)
+                     for (target, plan), (_, child) in zip(jobs, pipes, strict=True)]
         for process in processes:
             process.start()
         return cls(processes, [parent for parent, _ in pipes])
@@ -322,13 +309,13 @@ def spread(values: list[float]) -> dict[str, Any]:
             'p99_ms': percentile(values, 99), 'max_ms': percentile(values, 100)}
 
 
-def windows(samples: list[tuple[float, float]], start: float) -> list[dict[str, Any]]:
-    """p95 per 15 s window, by when the measured thing started (s after the go)."""
+def windows(samples: list[tuple[float, float]], start: float, width: float = WINDOW_S) -> list[dict[str, Any]]:
+    """p95 per window of ``width`` seconds, by when the measured thing started (s after the go)."""
     buckets: dict[int, list[float]] = {}
     for began, latency in samples:
         # max(0, ...): a sleep may end a fraction of a millisecond before the start it waited for
-        buckets.setdefault(max(0, int((began - start) // WINDOW_S)), []).append(latency)
-    return [{'from_s': k * WINDOW_S, 'n': len(v), 'p95_ms': percentile(v, 95)} for k, v in sorted(buckets.items())]
+        buckets.setdefault(max(0, int((began - start) // width)), []).append(latency)
+    return [{'from_s': k * width, 'n': len(v), 'p95_ms': percentile(v, 95)} for k, v in sorted(buckets.items())]
 
 
 def steady_numbers(results: list[dict]) -> dict[str, Any]:
@@ -349,8 +336,13 @@ def phase_numbers(results: list[dict]) -> dict[str, Any]:
                if s['at'] is not None and s['room'] in clicks]
     if clicks:  # to line up with the server's log (SPCP_LOOP_WATCH stamps its lines with the same clock)
         print(f'first Next phase click at {min(clicks.values()):.2f} (monotonic)', file=sys.stderr)
+    # the real Chromium phones (--chromium) are in the first room; reported beside the simulated ones
+    real = [c for r in results for c in r.get('chromium', [])]
+    chromium = spread([c['at'] - clicks[0] for c in real if c['at'] is not None and 0 in clicks]) | {
+        'phones': len(real), 'not_usable': sum(c['at'] is None for c in real),
+        'titles': sorted({c['title'] for c in real})} if real else None
     return {'samples': samples, 'dropped': sum(s['at'] is None for s in seen), 'refused': [],
-            'titles': sorted({s['title'] for s in seen if s['title']})}
+            'titles': sorted({s['title'] for s in seen if s['title']}), 'chromium': chromium}
 
 
 def join_numbers(results: list[dict]) -> dict[str, Any]:
@@ -358,6 +350,10 @@ def join_numbers(results: list[dict]) -> dict[str, Any]:
     return {'samples': [(j['start'], j['usable'] - j['start']) for j in joins if j['usable'] is not None],
             'dropped': sum(j['error'] == 'timeout' for j in joins),
             'refused': [j for j in joins if j['error'] not in ('', 'timeout')], 'joins': len(joins)}
+
+
+def idle_numbers(_results: list[dict]) -> dict[str, Any]:
+    return {'samples': [], 'dropped': 0, 'refused': []}
 
 
 @dataclass
@@ -369,6 +365,8 @@ class Server:
     cpu_start: float | None = None
     cpu_run_end: float | None = None   # at the end of --seconds (the drain and slow phase changes come after)
     probe_idle: float = 0.0
+    calls_file: Path | None = None      # --calls: where the server writes its count (COUNTING)
+    calls: int | None = None
 
 
 def server_figures(args: argparse.Namespace, server: Server, cpu_end: float | None, wall: float) -> dict[str, Any]:
@@ -407,7 +405,7 @@ def server_lags(base_url: str, since: float, timeout: float) -> list[float]:
 def summarize(args: argparse.Namespace, server: Server, probe: LagProbe, results: list[dict], start: float,
               wall: float, cpu_end: float | None) -> dict[str, Any]:
     numbers = {'steady': steady_numbers, 'phase': phase_numbers, 'plenary': phase_numbers,
-               'joins': join_numbers}[args.scenario](results)
+               'joins': join_numbers, 'idle': idle_numbers}[args.scenario](results)
     main = spread([latency for _, latency in numbers['samples']])
     lags = probe.lags(start, server.probe_idle)
     blocked = server_lags(server.base_url, start, args.timeout)
@@ -419,6 +417,13 @@ def summarize(args: argparse.Namespace, server: Server, probe: LagProbe, results
         'seconds': args.seconds, 'workers': args.workers,
         'p50_ms': main['p50_ms'], 'p95_ms': main['p95_ms'], 'p99_ms': main['p99_ms'], 'max_ms': main['max_ms'],
         'samples': main['n'], 'windows': windows(numbers['samples'], start),
+        'p95_ms_per_second': [w['p95_ms'] for w in windows(numbers['samples'], start, 1.0)],  # when a slow stretch was
+        # work per sample (action, phone or join), from the server's CPU seconds and (--calls) its function calls
+        'server_cpu_ms_per_sample': None if cpu_end is None or server.cpu_start is None or not main['n']
+        else round((cpu_end - server.cpu_start) * 1000 / main['n'], 2),
+        'server_calls': server.calls,
+        'server_calls_per_second': None if server.calls is None else round(server.calls / wall),
+        'server_calls_per_sample': None if server.calls is None or not main['n'] else round(server.calls / main['n']),
         'dropped': numbers['dropped'], 'errors': len(errors), 'error_examples': errors[:5],
         'disconnects': sum(r['disconnects'] for r in results),
         'close_codes': dict(Counter(str(code) for r in results for code in r['close_codes'])),
@@ -434,7 +439,8 @@ def summarize(args: argparse.Namespace, server: Server, probe: LagProbe, results
         'pinned': args.pin, 'deflate': args.deflate,
         'command': shlex.join(['python', 'bench/load.py', *sys.argv[1:]]), 'code': source_state(Path(args.project)),
     }
-    report |= {extra: numbers[extra] for extra in ('others', 'self', 'titles', 'actions', 'joins') if extra in numbers}
+    report |= {extra: numbers[extra] for extra in ('others', 'self', 'titles', 'actions', 'joins', 'chromium')
+               if extra in numbers}
     return report
 
 
@@ -460,7 +466,12 @@ def markdown(report: dict[str, Any]) -> str:
            f'{ms(report["p95_ms"])} | {ms(report["p99_ms"])} | {ms(report["max_ms"])} | '
            f'{ms(report["loop_lag_p99_ms"])} | {report["dropped"]} / {report["errors"]} / {report["disconnects"]} | '
            f'{rss} | {report["server_cpu_s"] if report["server_cpu_s"] is not None else "–"} |')
-    return '\n'.join([head, '|' + '---|' * head.count(' |'), row, '', f'`{report["command"]}`'])
+    rows = [head, '|' + '---|' * head.count(' |'), row]
+    if real := report.get('chromium'):  # the real Chromium phones of the same run, beside the simulated ones
+        rows.append(f'| {report["scenario"]}: {real["phones"]} real Chromium phones | {report["participants"]} '
+                    f'({report["rooms"]}) | phase change -> usable page | {ms(real["p50_ms"])} | {ms(real["p95_ms"])} '
+                    f'| {ms(real["p99_ms"])} | {ms(real["max_ms"])} | | {real["not_usable"]} not usable | | |')
+    return '\n'.join([*rows, '', f'`{report["command"]}`'])
 
 
 # ---------- running ----------
@@ -482,7 +493,9 @@ def measure(args: argparse.Namespace, server: Server, seeded: list[SeededRoom],
     probe = LagProbe(port, args.timeout)
     server.probe_idle = probe.idle()
     server.rss_baseline = proc_status(server.pid, 'VmRSS')
-    workers = Workers.start(worker_plans(args, server.base_url, seeded, generator_cpus, args.phase_used))
+    chromium = ChromiumPlan(server.base_url, seeded[0].code, args.chromium, args.timeout, generator_cpus) \
+        if args.chromium else None
+    workers = Workers.start(worker_plans(args, server.base_url, seeded, generator_cpus, args.phase_used), chromium)
     try:
         ready = workers.receive(args.timeout + args.participants * 0.5, 'ready')
         opened = sum(m['phones'] for m in ready)
@@ -492,6 +505,7 @@ def measure(args: argparse.Namespace, server: Server, seeded: list[SeededRoom],
         profiler = start_profile(args.profile, server.pid, args.seconds + 1.0)
         probe.start()
         server.cpu_start = cpu_seconds(server.pid)
+        count_calls(server, stop=False)
         start = time.monotonic() + 1.0
         workers.go(start)
         timer = threading.Timer(1.0 + args.seconds, lambda: setattr(server, 'cpu_run_end', cpu_seconds(server.pid)))
@@ -499,6 +513,7 @@ def measure(args: argparse.Namespace, server: Server, seeded: list[SeededRoom],
         timer.start()
         results = [m['result'] for m in workers.receive(args.seconds + 3 * args.timeout + 30, 'result')]
         cpu_end = cpu_seconds(server.pid)
+        count_calls(server, stop=True)
         wall = time.monotonic() - start
         timer.cancel()
         if server.cpu_run_end is None:  # every result came in before --seconds were over
@@ -513,6 +528,19 @@ def measure(args: argparse.Namespace, server: Server, seeded: list[SeededRoom],
                 profiler.send_signal(signal.SIGINT)
                 stop(profiler)
     return summarize(args, server, probe, results, start, wall, cpu_end)
+
+
+def count_calls(server: Server, stop: bool) -> None:
+    """``--calls``: start counting the server's function calls, or stop and read the count (bounded wait)."""
+    if server.calls_file is None or server.pid is None:
+        return
+    os.kill(server.pid, signal.SIGUSR1)
+    deadline = time.monotonic() + 30
+    while stop and not server.calls_file.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.2 if stop else 0)  # written by then
+    with contextlib.suppress(OSError, ValueError):
+        server.calls = int(server.calls_file.read_text()) if stop else None
 
 
 def start_profile(path: Path | None, pid: int | None, seconds: float) -> subprocess.Popen | None:
@@ -531,14 +559,16 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         os.sched_setaffinity(0, generator_cpus)  # the parent's probe and the workers keep off the server's core
     max_cards = max(12, math.ceil(args.seconds / PERIOD_S) + 1)  # a long steady run may write more than 12 each
     if args.url:
-        seeded = seed(Path(args.data_dir) / 'spcp.sqlite3', args.rooms, args.phase_used, args.cards, max_cards)
+        seeded = seed(Path(args.project), Path(args.data_dir) / 'spcp.sqlite3', args.rooms, args.phase_used,
+                      args.cards, max_cards)
         return measure(args, Server(args.server_pid, args.url.rstrip('/')), seeded, generator_cpus)
     with contextlib.ExitStack() as stack:
         data_dir = Path(args.data_dir) if args.data_dir else \
             Path(stack.enter_context(tempfile.TemporaryDirectory(prefix='spcp-load-')))
-        seeded = seed(data_dir / 'spcp.sqlite3', args.rooms, args.phase_used, args.cards, max_cards)
-        process, base_url = stack.enter_context(own_server(data_dir, server_cpus, Path(args.project)))
-        return measure(args, Server(process.pid, base_url), seeded, generator_cpus)
+        seeded = seed(Path(args.project), data_dir / 'spcp.sqlite3', args.rooms, args.phase_used, args.cards, max_cards)
+        process, base_url = stack.enter_context(own_server(data_dir, server_cpus, Path(args.project), args.calls))
+        return measure(args, Server(process.pid, base_url, calls_file=data_dir / 'calls.txt' if args.calls else None),
+                       seeded, generator_cpus)
 
 
 def parse(argv: list[str] | None = None) -> argparse.Namespace:
@@ -554,6 +584,12 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument('--workers', type=int, default=1, help='generator processes')
     parser.add_argument('--profile', type=Path, help="py-spy the server during the scenario into this speedscope "
                         "JSON (pip install '.[bench]')")
+    parser.add_argument('--chromium', type=int, default=0, help='phase, plenary: also this many real Chromium phones '
+                        "in the first room (bench/load_chromium.py), their time to a usable page reported beside")
+    parser.add_argument('--calls', action='store_true', help="count the server's Python function calls during the "
+                        'scenario (cProfile on its event loop): work per action that other load does not change; '
+                        'its latencies are slower than without. With --data-dir, the profile stays in '
+                        'DIR/calls.txt.prof')
     parser.add_argument('--timeout', type=float, default=120.0, help='longest wait for any one thing (s)')
     parser.add_argument('--no-pin', dest='pin', action='store_false', help='do not pin server and generator')
     parser.add_argument('--no-assets', dest='assets', action='store_false', help='joins: page and socket only')
@@ -563,8 +599,8 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument('--data-dir', help='the data folder (default: a fresh temporary one)')
     parser.add_argument('--server-pid', type=int, help='with --url: read RSS and CPU of this process')
     parser.add_argument('--project', default=str(PROJECT), help='run the server from this checkout (e.g. a git '
-                        'archive of an older commit, to measure before and after); the seeding uses this '
-                        "checkout's domain, so their database schemas must match")
+                        'archive of an older commit, to measure before and after); its own domain seeds '
+                        'the event (bench/load_seed.py)')
     args = parser.parse_args(argv)
     if args.url and not args.data_dir:
         parser.error('--url needs --data-dir: the bench creates its event (and facilitator links) there')

@@ -37,7 +37,7 @@ class RoomPlan:
 class WorkerPlan:
     number: int
     base_url: str
-    scenario: str                           # steady | phase | plenary | joins
+    scenario: str                           # steady | phase | plenary | joins | idle
     phase: str                              # the rooms' phase when the phones open
     seconds: float
     period: float                           # steady: each phone acts once per period
@@ -275,6 +275,11 @@ class Worker:
         except Exception as error:  # noqa: BLE001 (refused, reset, not a page: all count as errors)
             record['error'] = repr(error)[:300]
 
+    # ---------- idle: the phones stay connected and do nothing (what the server pays for having them) ----------
+
+    async def idle(self, start: float) -> None:
+        await asyncio.sleep(max(0.0, start + self.plan.seconds - time.monotonic()))
+
     # ---------- running ----------
 
     async def run(self) -> dict[str, Any]:
@@ -285,7 +290,7 @@ class Worker:
         go = await loop.run_in_executor(None, self.conn.recv)
         cpu = time.process_time()
         scenario = {'steady': self.steady, 'phase': self.phase_change, 'plenary': self.phase_change,
-                    'joins': self.join_storm}[self.plan.scenario]
+                    'joins': self.join_storm, 'idle': self.idle}[self.plan.scenario]
         await scenario(go['start'])
         result = self.result(time.process_time() - cpu, time.monotonic() - go['start'])
         await asyncio.gather(*(tab.close() for tab in self.tabs), return_exceptions=True)
