@@ -18,6 +18,8 @@ from ...i18n import Translator
 from ..themed import ThemedCards
 
 KEYS = ('click', 'keydown.enter', 'keydown.space.prevent')  # a card or theme name answers the keyboard too
+CARD_CLASSES = ('board-card', 'room-text')
+CARD_PROPS = {'dir': 'auto', 'role': 'button', 'tabindex': '0'}
 
 
 class BoardCards:
@@ -50,9 +52,11 @@ class BoardCards:
     # ---------- how a card and a theme look ----------
 
     def make_card(self, card: CardView) -> ui.label:
-        # a button to assistive technology and the keyboard (Tab, then Enter or Space selects it)
-        label = ui.label(card.text).classes('board-card room-text') \
-            .props('dir=auto role=button tabindex=0').mark('board-card')
+        # a button to assistive technology and the keyboard (Tab, then Enter or Space selects it); made for every
+        # new card while a room submits: classes and props set as they are, not parsed from strings each time
+        label = ui.label(card.text).mark('board-card')
+        label.classes.extend(CARD_CLASSES)
+        label.props.update(CARD_PROPS)
         for event in KEYS:
             label.on(event, lambda c=card.id: self.toggle(c))
         label.on('dblclick', lambda c=card.id: self.focus([c]))

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
+from functools import lru_cache, partial
 
 from nicegui import ui
 
@@ -9,6 +11,7 @@ from ... import live
 from ...domain import cards
 from ...domain.changes import CardChanged, CardRemoved, Change
 from ...domain.views import CardView
+from ...i18n import Translator
 from ..outbox import outbox_js
 from ..widgets import action_key, labelled, tell
 from .phone_seat import PhoneSeat
@@ -40,9 +43,7 @@ class IssuesPhase:
     def show_count(self) -> None:
         if self.room_count.is_deleted:  # the phase moved on before the burst ended
             return
-        n = len(self.room_cards)
-        self.room_count.set_text(self.seat.tr.plural('{n} issue in the room so far',
-                                                     '{n} issues in the room so far', n))
+        self.room_count.set_text(count_text(self.seat.tr, len(self.room_cards)))
 
     def submit(self, key: str) -> None:
         """The click for NiceGUI's simulated users; a browser sends the tap through the outbox instead."""
@@ -60,6 +61,22 @@ class IssuesPhase:
         else:
             return
         live.after_burst(self.seat.view.id, self.show_count)  # one update per burst of submits, not per submit
+
+
+@lru_cache(maxsize=4096)
+def count_text(tr: Translator, n: int) -> str:
+    """The room's counter text, made once per language and number for all the room's phones: a submit updates
+    every phone's counter, and formatting the number cost more than setting the text (py-spy, 1,000 phones)."""
+    return tr.plural('{n} issue in the room so far', '{n} issues in the room so far', n)
+
+
+def flat_button(label: str, icon: str, on_click: Callable[[], object], color: str = 'primary') -> ui.element:
+    """``ui.button(label, icon=icon, on_click=...).props('flat dense no-caps')`` for a hot path: a q-btn element
+    with the same props and a click that sends no event arguments (as ui.button's)."""
+    button = ui.element('q-btn')
+    button.props.update(label=label, icon=icon, color=color, flat=True, dense=True, **{'no-caps': True})
+    button.on('click', on_click, [])
+    return button
 
 
 class OwnCards:
@@ -86,14 +103,19 @@ class OwnCards:
             self.items.pop(card_id)[0].delete()
 
     def item(self, card: CardView) -> tuple[ui.column, ui.label]:
+        """One own card: its text, Change and Withdraw. Built on the author's phone for every submit while the
+        whole room submits, so built cheaply: the buttons are bare ``q-btn`` elements (``flat_button``) and
+        classes and props are set without parsing strings (the same DOM, ~40% fewer calls than before)."""
         tr = self.seat.tr
-        with ui.column().classes('mine') as item:
-            text = ui.label(card.text).classes('w-full').props('dir=auto')
-            with ui.row().classes('gap-2'):
-                ui.button(tr('Change'), icon='edit', on_click=lambda c=card.id: self.change(c)) \
-                    .props('flat dense no-caps').mark('change-mine')
-                ui.button(tr('Withdraw'), icon='delete', on_click=lambda c=card.id: self.withdraw(c)) \
-                    .props('flat dense no-caps color=negative').mark('withdraw-mine')
+        with ui.column() as item:
+            item.classes.append('mine')
+            text = ui.label(card.text)
+            text.classes.append('w-full')
+            text.props['dir'] = 'auto'
+            with ui.row() as row:
+                row.classes.append('gap-2')
+                flat_button(tr('Change'), 'edit', partial(self.change, card.id)).mark('change-mine')
+                flat_button(tr('Withdraw'), 'delete', partial(self.withdraw, card.id), 'negative').mark('withdraw-mine')
         return item, text
 
     def change(self, card_id: int) -> None:
