@@ -340,6 +340,7 @@ def phase_numbers(results: list[dict]) -> dict[str, Any]:
     real = [c for r in results for c in r.get('chromium', [])]
     chromium = spread([c['at'] - clicks[0] for c in real if c['at'] is not None and 0 in clicks]) | {
         'phones': len(real), 'not_usable': sum(c['at'] is None for c in real),
+        'missing': sorted({c['missing'] for c in real if c['at'] is None}),
         'titles': sorted({c['title'] for c in real})} if real else None
     return {'samples': samples, 'dropped': sum(s['at'] is None for s in seen), 'refused': [],
             'titles': sorted({s['title'] for s in seen if s['title']}), 'chromium': chromium}
