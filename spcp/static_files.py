@@ -61,6 +61,9 @@ class Root:
     prefix: str
     resolve: Callable[[str], Path | None]
     versioned: Callable[[str], bool]  # the query string -> whether this URL names one version for good
+    # and whether the file behind it is one the URL's version pins (a component of ours is not: NiceGUI's
+    # version path stays the same when we change vote_list.js, so it must be checked again, not kept a year)
+    pinned: Callable[[Path], bool] = lambda _path: True
 
 
 def folder(directory: Path) -> Callable[[str], Path | None]:
@@ -217,7 +220,8 @@ class PrecompressedStatic:
         except OSError:  # gone since it was found: NiceGUI answers (404)
             await self.app(scope, receive, send)
             return
-        await self._answer(scope, send, entry, root.versioned(scope.get('query_string', b'').decode('latin-1')))
+        versioned = root.versioned(scope.get('query_string', b'').decode('latin-1')) and root.pinned(path)
+        await self._answer(scope, send, entry, versioned)
 
     def _find(self, scope: Scope) -> tuple[Root, Path] | None:
         if scope['type'] != 'http' or scope.get('method') not in ('GET', 'HEAD'):
@@ -274,11 +278,16 @@ def nicegui_component(key: str) -> Path | None:
     return component.path if component is not None and component.path.is_file() else None
 
 
+def part_of_nicegui(path: Path) -> bool:
+    """A file that ships with NiceGUI (its version is in the URL), not one of ours served beside it."""
+    return NICEGUI_STATIC.parent in path.resolve().parents
+
+
 def roots(assets: Path, version: str) -> list[Root]:
     """NiceGUI's static files and .js components (their URL names NiceGUI's version), and our assets."""
     nicegui_prefix = f'/_nicegui/{nicegui.__version__}'
     return [Root(f'{nicegui_prefix}/static/', folder(NICEGUI_STATIC), always),
-            Root(f'{nicegui_prefix}/components/', nicegui_component, always),
+            Root(f'{nicegui_prefix}/components/', nicegui_component, always, pinned=part_of_nicegui),
             Root('/assets/', folder(assets), asset_version(version))]
 
 

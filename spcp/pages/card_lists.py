@@ -27,7 +27,8 @@ from .. import entry
 from ..domain.views import CardView
 
 PATH = '/room-cards'
-KEEP_LISTS = 64        # distinct lists kept (a few per room: the one phones are fetching, and the last ones)
+KEEP_LISTS = 1024      # distinct lists kept (gzipped, a few KB each): 100 rooms changing phase at once,
+                       # with the lists of cards arriving meanwhile, outran 64 (real phones got 404s)
 KEEP_IDENTITIES = 64   # card tuples already encoded (the room's shared read hands the same tuple to every phone)
 
 Items = tuple[dict[str, Any], ...]

@@ -200,3 +200,20 @@ def test_a_folder_root_resolves_only_files_inside_it(tmp_path) -> None:
     assert resolve('a.css') == (tmp_path / 'inside' / 'a.css').resolve()
     for name in ('../outside.css', 'link.css', str(tmp_path / 'outside.css'), '', '.', 'a.css\0', '..\\outside.css'):
         assert resolve(name) is None, name
+
+
+async def test_our_components_are_checked_again_nicegui_s_are_kept(tmp_path) -> None:
+    """A component of ours (vote_list.js) is served under NiceGUI's version path, which stays the same when
+    we change it: kept a year, a fixed vote_list.js would never reach a phone that had the old one."""
+    from nicegui import __version__
+    from nicegui.dependencies import js_components
+
+    from spcp.pages.components.vote_list import VoteList
+    from spcp.settings import ASSETS_DIR
+    ours = VoteList.component.key
+    theirs = next(key for key, component in js_components.items() if static_files.part_of_nicegui(component.path))
+    client = Client(PrecompressedStatic(nicegui(), static_files.roots(ASSETS_DIR, '16'), StaticStore(tmp_path)))
+    prefix = f'/_nicegui/{__version__}/components/'
+    assert (await client.get(prefix + theirs, 'br')).headers['cache-control'] == IMMUTABLE
+    mine = await client.get(prefix + ours, 'br')
+    assert mine.status == 200 and mine.headers['cache-control'] == REVALIDATE and mine.headers['etag']

@@ -102,3 +102,26 @@ async def test_voting_phones_share_one_card_list_and_carry_no_card_text(create_u
     digest = again.rsplit('/', 1)[1]
     kept = card_lists._bodies[(room.id, digest)]  # noqa: SLF001
     assert [c['text'] for c in json.loads(kept.plain)] == ['Lights out', 'No answer', 'Late card']
+
+
+async def test_a_list_no_longer_kept_is_served_again_at_the_same_address(create_user, event) -> None:
+    """Nothing changed since the phone got its list, but the server dropped it: sharing it again gives
+    the same address (the same cards), which must answer again; vote_list.js then fetches it a moment
+    after its 404 (its src does not change, so it cannot wait for a new one)."""
+    from spcp.pages import card_lists
+    room = event.rooms[0]
+    writer, a = create_user(), create_user()
+    await writer.open(f'/r/{room.code}')
+    facilitate(room, rooms.set_phase, 'vote')
+    add_cards(event, room, ['Lights out'])
+    await a.open(f'/r/{room.code}')
+    await a.should_see('Lights out')
+    first = vote_list(a).props['src']
+    card_lists.reset()
+    assert (room.id, first.rsplit('/', 1)[1]) not in card_lists._bodies  # noqa: SLF001 (what a 404 means)
+    with a:
+        for listener in list(vote_list(a)._event_listeners.values()):  # noqa: SLF001 (the socket's path)
+            if listener.type == 'stale':
+                listener.handler(None)
+    assert vote_list(a).props['src'] == first
+    assert (room.id, first.rsplit('/', 1)[1]) in card_lists._bodies  # noqa: SLF001 (the refetch finds it)

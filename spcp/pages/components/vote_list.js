@@ -54,8 +54,10 @@ export default {
         })
         .catch((status) => {
           if (src !== this.src) return;
-          if (status === 404) this.$emit("stale"); // no longer kept: the server shares this phone's list again
-          else if (status !== 403) setTimeout(() => src === this.src && this.load(), Math.min(10000, 1000 * 2 ** this.tries++));
+          // no longer kept: the server shares this phone's list again. The same cards give the same address
+          // (src does not change, so the watch does not fire): fetch it again ourselves, a moment later.
+          if (status === 404) this.$emit("stale");
+          if (status !== 403) setTimeout(() => src === this.src && this.load(), Math.min(10000, 1000 * 2 ** this.tries++));
         });
     },
     later(call) {
