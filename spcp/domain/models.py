@@ -200,3 +200,13 @@ class CouncilVolunteer(SQLModel, table=True):
     contact: str
     affiliation: str | None = None
     why: str | None = None
+
+
+class LiveChange(SQLModel, table=True):
+    """A batch of published changes too long for one PostgreSQL notification (8,000 bytes): the
+    notification carries only its id and the other server processes read it here (``spcp/relay.py``).
+    Belongs to no event (never exported); rows older than a minute are deleted as new ones come."""
+    __tablename__ = 'live_change'
+    id: int | None = Field(default=None, primary_key=True)
+    payload: str
+    created_at: datetime = Field(default_factory=utcnow, index=True)
