@@ -6,7 +6,8 @@ cd "$(dirname "$0")/.."
 
 missing=()
 # postgresql: the domain tests also run on a throw-away PostgreSQL server (tests/postgres.py starts it)
-for package in chromium chromium-driver zbar-tools poppler-utils openssl postgresql; do
+# haproxy: the proxy with sticky sessions in front of several processes (tests/cluster.py, scripts/cluster.sh)
+for package in chromium chromium-driver zbar-tools poppler-utils openssl postgresql haproxy; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
 done
 if [ ${#missing[@]} -gt 0 ]; then
