@@ -1,8 +1,9 @@
 """The one publish/subscribe seam: every change in a room reaches everyone looking at that room.
 
 Domain calls return :mod:`~spcp.domain.changes`; the page that made the call publishes them here,
-and every page showing the room applies them. For several processes the same two functions can sit
-on PostgreSQL LISTEN/NOTIFY or Redis without any page changing.
+and every page showing the room applies them. With several server processes on one PostgreSQL,
+``spcp/relay.py`` hands each published change to the other processes (LISTEN/NOTIFY), which
+``receive`` it for their own pages: no page knows the difference.
 
 Delivery never runs inside the publisher's handler: ``publish`` queues the changes and returns. One
 worker per room hands them to the room's subscribers in order, and gives the event loop back
@@ -71,9 +72,26 @@ def _channel(room_id: int) -> Channel:
     return _rooms.setdefault(room_id, Channel())
 
 
+_outward: Callable[[list[Change]], None] | None = None  # other server processes (spcp/relay.py), if any
+
+
+def relay_to(sender: Callable[[list[Change]], None] | None) -> None:
+    """Also hand every published change to ``sender`` (the relay to other processes; ``None``: stop)."""
+    global _outward  # noqa: PLW0603
+    _outward = sender
+
+
 def publish(changes: Iterable[Change]) -> None:
-    """Queue the changes for their rooms' subscribers (an EventChange: its event's); returns at once,
-    before any subscriber runs."""
+    """Queue the changes for their rooms' subscribers (an EventChange: its event's), here and in the other
+    server processes if any; returns at once, before any subscriber runs."""
+    changes = list(changes)
+    receive(changes)
+    if _outward is not None and changes:
+        _outward(changes)
+
+
+def receive(changes: Iterable[Change]) -> None:
+    """Queue changes for this process's subscribers: its own, and those another process published."""
     touched: dict[int, Channel] = {}
     for change in changes:
         if isinstance(change, EventChange):
@@ -247,6 +265,7 @@ class Pacer:
 
 def reset() -> None:
     """Forget every room's subscribers, queued changes and shared reads (for tests: a fresh app each time)."""
+    relay_to(None)
     _rooms.clear()
     _events.clear()
     _event_of.clear()

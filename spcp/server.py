@@ -67,11 +67,21 @@ def serve_static_files() -> None:
     app.on_startup(lambda: store.warm(static_files.page_files(ASSETS_DIR, QUASAR_LANGUAGE.values())))
 
 
+def relay_changes_between_processes() -> None:
+    """On PostgreSQL several processes may serve one event: each hands its changes to the others' pages."""
+    if db.engine().dialect.name == 'postgresql':
+        from spcp.relay import Relay
+        relay = Relay(db.engine().url)
+        app.on_startup(relay.start)
+        app.on_shutdown(relay.stop)
+
+
 def start(cfg: Settings | None = None, *, announce: bool = True) -> None:
     cfg = cfg or settings.load()
     hardening.prepare(cfg.data_dir)  # before the database is opened: its files are created private
     hardening.use_nicegui_storage(cfg.data_dir)
     db.configure(cfg.database_url)
+    relay_changes_between_processes()
     actions.configure(cfg)  # the rate limits and join counts of this server
     build()
     if cfg.loop_watch:
