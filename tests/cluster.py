@@ -25,6 +25,7 @@ import json
 import os
 import secrets
 import shutil
+import signal
 import subprocess
 import sys
 from dataclasses import dataclass, field
@@ -32,7 +33,7 @@ from pathlib import Path
 
 from spcp import hardening
 
-from .serving import free_port, stop, wait_until_up
+from .serving import free_port, wait_until_up
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 HAPROXY_TEMPLATE = PROJECT_ROOT / 'deploy' / 'haproxy.cfg'
@@ -93,11 +94,24 @@ class Cluster:
     def pids(self) -> list[int]:
         return [process.pid for process in self.processes]
 
+    def kill(self, index: int) -> None:
+        """SIGKILL process ``index`` (no shutdown, no flush), by the PID of the process started here."""
+        process = self.processes[index]
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+
     def stop(self) -> None:
-        """End the proxy, then every process this cluster started (by handle: nothing else is touched)."""
-        for process in ([self.proxy] if self.proxy else []) + self.processes:
-            if process.poll() is None:
-                stop(process)
+        """End the proxy, then every process this cluster started, all at once (by handle: nothing else is
+        touched); a process still there after 10 s is killed."""
+        running = [p for p in ([self.proxy] if self.proxy else []) + self.processes if p.poll() is None]
+        for process in running:
+            process.terminate()
+        for process in running:
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=10)
 
     def __enter__(self) -> Cluster:
         return self
@@ -162,7 +176,7 @@ def start(database_url: str, folder: Path, *, processes: int = 2, proxy: bool = 
     On any failure what was started is stopped again."""
     folder = Path(folder)
     (folder / 'data').mkdir(parents=True, exist_ok=True, mode=hardening.PRIVATE_DIR)
-    ports = _distinct_ports(processes + 1)
+    ports = _distinct_ports(processes + (1 if proxy else 0))
     proxy_port = ports.pop() if proxy else None
     public_url = f'http://127.0.0.1:{proxy_port or ports[0]}'
     env = process_env(folder, database_url, public_url, settings or {})
