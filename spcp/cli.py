@@ -508,7 +508,8 @@ def import_archive(
                                                  '`spcp export EVENT --format json`.')],
     data_dir: Annotated[Path, typer.Option('--data-dir', help='An empty (or new) folder to restore into.')],
 ) -> None:
-    """Restore an event from its archive into an empty data folder, to carry on with it (on another laptop)."""
+    """Restore an event from its archive into an empty data folder, to carry on with it (on another laptop); with
+    SPCP_DATABASE_URL set, into that PostgreSQL database (which must hold no event yet)."""
     from .exports import archive
 
     try:
@@ -521,9 +522,12 @@ def import_archive(
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
         fail(f'{folder} is not an empty folder: restore into a new or empty one (nothing was changed)')
     created = not folder.exists()
+    # SPCP_DATABASE_URL: into that PostgreSQL database (holding no event yet); else the folder's own file
+    target = os.environ.get('SPCP_DATABASE_URL') or f'sqlite:///{folder / "spcp.sqlite3"}'
+    where = folder if target.startswith('sqlite') else f'{db.shown(target)} (browser secret in {folder})'
     try:
         hardening.prepare(folder)
-        archive.restore(f'sqlite:///{folder / "spcp.sqlite3"}', document)
+        archive.restore(target, document)
         if document.get('browser_secret'):
             hardening.write_private(folder / hardening.SECRET_FILE, document['browser_secret'])
     except archive.ArchiveError as error:
@@ -531,9 +535,9 @@ def import_archive(
         fail(f'{archive_path}: {error}')
     except (OSError, SQLAlchemyError) as error:
         _empty_again(folder, created)
-        fail(f'cannot restore into {folder}: {error}', EXIT_FAILURE)
+        fail(f'cannot restore into {where}: {error}', EXIT_FAILURE)
     rows = document['tables']
-    typer.echo(f'Restored event {document["event_id"]} into {folder}: {len(rows.get("room", {}).get("rows", []))} '
+    typer.echo(f'Restored event {document["event_id"]} into {where}: {len(rows.get("room", {}).get("rows", []))} '
                f'room(s), {len(rows.get("participant", {}).get("rows", []))} participant(s), '
                f'{len(rows.get("card", {}).get("rows", []))} card(s). Carry on with: spcp serve --data-dir {folder}')
 

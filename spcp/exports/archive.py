@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any, BinaryIO
 
 from alembic import command
-from sqlalchemy import Date, DateTime, MetaData, Table, create_engine, delete, select
+from sqlalchemy import Date, DateTime, MetaData, Table, bindparam, create_engine, delete, select
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.pool import NullPool
 from sqlmodel import Session, SQLModel
@@ -133,8 +133,8 @@ def load(data: bytes) -> dict[str, Any]:
 
 
 def restore(url: str, document: dict[str, Any]) -> None:
-    """Put the archive's rows into a new, empty database at ``url``, at the archive's schema, then bring it
-    to the newest one. One transaction: all rows or none."""
+    """Put the archive's rows into a new, empty database at ``url`` (an SQLite file, or PostgreSQL with no
+    event yet), at the archive's schema, then bring it to the newest one. One transaction: all rows or none."""
     engine = create_engine(url, poolclass=NullPool)
     try:
         _restore(engine, document)
@@ -144,6 +144,7 @@ def restore(url: str, document: dict[str, Any]) -> None:
 
 def _restore(engine: Engine, document: dict[str, Any]) -> None:
     with db.migration_connection(engine) as connection:
+        _require_empty(connection, document['schema'])
         command.upgrade(db.migration_config(connection), document['schema'])
         metadata = MetaData()
         metadata.reflect(connection)
@@ -152,9 +153,34 @@ def _restore(engine: Engine, document: dict[str, Any]) -> None:
         unknown = set(document['tables']) - set(metadata.tables)
         if unknown:
             raise ArchiveError(f'this archive is damaged: tables {sorted(unknown)} do not exist at its schema')
-        if list(connection.exec_driver_sql('PRAGMA foreign_key_check')):
+        if connection.dialect.name == 'sqlite' and list(connection.exec_driver_sql('PRAGMA foreign_key_check')):
             raise ArchiveError('this archive is damaged: some rows point at rows it does not hold')
+        if connection.dialect.name == 'postgresql':
+            _continue_ids(connection, metadata)
     db.upgrade_to_head(engine)
+
+
+def _require_empty(connection: Connection, schema: str) -> None:
+    """A database someone already uses is never mixed with an archive (a PostgreSQL server may be shared)."""
+    current = db.current_revision(connection)
+    if current is None:
+        return
+    if connection.execute(select(SQLModel.metadata.tables['event'].c.id).limit(1)).first() is not None:
+        raise ArchiveError('this database already holds an event: restore into a new, empty database')
+    if current != schema:
+        raise ArchiveError(f'this database is at schema {current} and the archive at {schema}: restore into a new, '
+                           'empty database')
+
+
+def _continue_ids(connection: Connection, metadata: MetaData) -> None:
+    """PostgreSQL numbers new rows from a sequence that explicit ids leave behind: move each past its table's
+    largest id, so the day carries on (SQLite takes the largest id + 1 by itself)."""
+    quote = connection.dialect.identifier_preparer.quote
+    for table in metadata.sorted_tables:
+        if 'id' in table.c and table.c.id.primary_key and table.c.id.type.python_type is int:
+            connection.exec_driver_sql(
+                f"SELECT setval(pg_get_serial_sequence('{quote(table.name)}', 'id'), coalesce(max(id), 1), "
+                f'max(id) IS NOT NULL) FROM {quote(table.name)}')
 
 
 def _insert(connection: Connection, table: Table, data: dict | None) -> None:
@@ -168,7 +194,15 @@ def _insert(connection: Connection, table: Table, data: dict | None) -> None:
                 for row in data['rows']]
     except (TypeError, ValueError) as error:
         raise ArchiveError(f'this archive is damaged: a row of {table.name} cannot be read ({error})') from None
-    connection.execute(table.insert(), rows)
+    # a row pointing at a later row of its own table (a card merged into a newer card): PostgreSQL checks each
+    # row as it goes in, so such links are written once every row is in
+    own = [key.parent.name for key in table.foreign_keys if key.column.table.name == table.name]
+    connection.execute(table.insert(), [row | dict.fromkeys(own) for row in rows])
+    (key,) = table.primary_key.columns
+    for name in own:
+        links = [{'pk': row[key.name], 'to': row[name]} for row in rows if row.get(name) is not None]
+        if links:
+            connection.execute(table.update().where(key == bindparam('pk')).values({name: bindparam('to')}), links)
 
 
 def _typed(column, value: Any) -> Any:

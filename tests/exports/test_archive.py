@@ -203,3 +203,33 @@ def test_backups_copy_the_database_and_keep_the_last_few(day: Day, data: Path) -
         runner.stop()
     assert runner.made >= 2 and 1 <= len(backups.backups(data / 'more')) <= 2
     assert backups.start('postgresql://x/y', data) is None
+
+
+@pytest.mark.postgres
+def test_a_laptops_day_carries_on_in_postgresql(day: Day, data: Path, tmp_path: Path, postgres_database: str,
+                                                monkeypatch) -> None:
+    """Export from the laptop's SQLite file, import into an empty PostgreSQL database, export again: the same
+    archive; then a new card gets a fresh id (the ids carry on after the restored ones)."""
+    first, second = tmp_path / 'a.json', tmp_path / 'b.json'
+    assert run('export', str(day.event_id), '--format', 'json', '--out', str(first), '--data-dir', str(data)
+               ).exit_code == 0
+    monkeypatch.setenv('SPCP_DATABASE_URL', postgres_database)
+    result = run('import', str(first), '--data-dir', str(tmp_path / 'server'))
+    assert result.exit_code == 0, result.output
+    assert 'Restored event 1 into postgresql' in result.output and '18 participant(s)' in result.output
+    result = run('export', str(day.event_id), '--format', 'json', '--out', str(second), '--data-dir',
+                 str(tmp_path / 'server'))
+    assert result.exit_code == 0, result.output
+    assert json.loads(first.read_text())['tables'] == json.loads(second.read_text())['tables']
+    engine = make_engine(postgres_database)
+    with engine.begin() as connection:
+        largest = connection.execute(text('SELECT max(id) FROM card')).scalar_one()
+        room_id, participant_id = connection.execute(text('SELECT room_id, id FROM participant LIMIT 1')).one()
+        new = connection.execute(text("INSERT INTO card (room_id, participant_id, text, hidden, created_at, paper, "
+                                      "pending, paper_dots) VALUES (:r, :p, 'after the move', false, now(), false, "
+                                      "false, 0) RETURNING id"), {'r': room_id, 'p': participant_id}).scalar_one()
+    assert new == largest + 1
+    # a second import into the same database is refused: it already holds an event
+    result = run('import', str(first), '--data-dir', str(tmp_path / 'again'))
+    assert result.exit_code != 0 and 'already holds an event' in result.output
+    engine.dispose()
