@@ -17,14 +17,22 @@ import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
 
+from sqlalchemy import bindparam
+from sqlalchemy import select as core_select
 from sqlmodel import Session, select
 
 from .errors import NotAllowed, NotFound, msgid
-from .models import Event, Receipt, Room
+from .models import Event, Participant, Receipt, Room
 
 MAX_KEY_LENGTH = 64
 INVALID_FACILITATOR_LINK = msgid('This facilitator link is not valid. Ask the organizer for the right link.')
 INVALID_ORGANIZER_LINK = msgid('This organizer link is not valid.')
+# FOR NO KEY UPDATE: waits for the same participant's other action only; the key-share locks that inserting
+# their votes and cards takes (foreign keys) do not wait for it
+_LOCK_PARTICIPANT = core_select(Participant.__table__.c.id) \
+    .where(Participant.__table__.c.id == bindparam('participant_id')).with_for_update(key_share=True)
+_LOCK_ROOM = core_select(Room.__table__.c.id).where(Room.__table__.c.id == bindparam('room_id')) \
+    .with_for_update(key_share=True)
 
 
 class Role(StrEnum):
@@ -151,7 +159,28 @@ def require_facilitator(session: Session, actor: Actor, room_id: int) -> Room:
 def require_participant(session: Session, actor: Actor, room_id: int) -> Room:
     if actor.role is not Role.PARTICIPANT or actor.participant_id is None:
         raise NotAllowed('Only participants can do this.')
+    lock_participant(session, actor.participant_id)
     return require_room(session, actor, room_id)
+
+
+def lock_participant(session: Session, participant_id: int) -> None:
+    """Make this participant's other actions wait until this one commits: the first statement of every
+    participant action, so its checks ("dots left?", "receipt of this key?") read what the participant's
+    earlier actions wrote, in whichever server process they ran. Several processes share one PostgreSQL
+    there, whose READ COMMITTED lets two transactions read the same count and both write; on SQLite
+    (one process, one writer at a time) there is nothing to lock and nothing is sent."""
+    connection = session.connection()
+    if connection.dialect.name != 'sqlite':
+        connection.execute(_LOCK_PARTICIPANT, {'participant_id': participant_id})
+
+
+def lock_room(session: Session, room_id: object) -> None:
+    """The same for the room's budgets kept by its staff (paper issues and dots, counted for the whole room):
+    two boards entering paper dots at once, served by two processes, enter them one after the other.
+    Taken before the room is read, so the room's row read next is the one the other board committed."""
+    connection = session.connection()
+    if connection.dialect.name != 'sqlite' and isinstance(room_id, int):
+        connection.execute(_LOCK_ROOM, {'room_id': room_id})
 
 
 def check_key(key: str) -> str:

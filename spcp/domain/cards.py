@@ -7,7 +7,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select, update
 
 from . import paper, participant_writes, phases
-from .access import Actor, already_done, record, require_facilitator, require_participant
+from .access import Actor, already_done, lock_room, record, require_facilitator, require_participant
 from .changes import CardChanged, CardRemoved, Change, ReviewChanged, ThemeChanged, VotesChanged
 from .errors import DomainError, NotAllowed, NotFound
 from .models import Card, Receipt, Room, Theme, Vote
@@ -47,6 +47,7 @@ def submit_paper(session: Session, actor: Actor, room_id: int, text: str) -> tup
     """The facilitator types an issue written on paper: a card with no author, marked paper, shown at
     once (in any phase: paper is often typed in while the room has moved on). The people on paper
     write at most ``max_cards_per_participant`` each, as phones do."""
+    lock_room(session, room_id)  # the room's paper budget, one board at a time
     room = require_facilitator(session, actor, room_id)
     paper.require_people(room)
     text = clean_text(text, room.max_card_length)

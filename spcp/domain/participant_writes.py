@@ -12,7 +12,7 @@ from sqlalchemy import Row, bindparam, func, insert, select
 from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
-from .access import Actor, Role, check_key
+from .access import Actor, Role, check_key, lock_participant
 from .errors import NotAllowed, NotFound
 from .models import Card, Receipt, Room, Vote, utcnow
 
@@ -49,6 +49,7 @@ def participant_room(session: Session, actor: Actor, room_id: int) -> Row[Any]:
     Core select (same refusals)."""
     if actor.role is not Role.PARTICIPANT or actor.participant_id is None:
         raise NotAllowed('Only participants can do this.')
+    lock_participant(session, actor.participant_id)  # before any read: see access.lock_participant
     room = connection(session).execute(_ROOM, {'room_id': room_id}).first()
     if room is None:
         raise NotFound('This room no longer exists.')

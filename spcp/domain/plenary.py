@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from .access import Actor, Role
+from .access import Actor, Role, lock_participant
 from .changes import CardChanged, Change, EventChange, ParticipantsChanged
 from .errors import DomainError, NotAllowed, NotFound
 from .events import _unique_code
@@ -184,6 +184,7 @@ def join(session: Session, actor: Actor, device: str) -> tuple[Actor, list[Chang
     if code is None:
         raise DomainError('The plenary is not open yet.')
     room = plenary_of(session, actor.event_id)
+    lock_participant(session, actor.participant_id)  # the phone's moves to the hall, from any process, one by one
     participant = session.exec(select(Participant).where(Participant.room_id == room.id,
                                                          Participant.device == device)).first()
     changes: list[Change] = []

@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from . import paper, phases
-from .access import Actor, Role, require_facilitator, require_participant, room_by_code
+from .access import Actor, Role, lock_room, require_facilitator, require_participant, room_by_code
 from .cards import review_change
 from .changes import CardChanged, Change, ParticipantsChanged, PhaseChanged, RevealChanged, TimerChanged
 from .errors import DomainError, NotAllowed, msgid
@@ -163,6 +163,7 @@ def set_paper_participants(session: Session, actor: Actor, room_id: int, count: 
     """How many people take part on paper (0 to 500): their issues and dots are typed in by the
     facilitator, within budgets that grow with this number (``paper.py``). Lowering it below what
     the paper issues and dots already entered need is refused: take paper dots back first."""
+    lock_room(session, room_id)  # the room's paper budget, one board at a time
     room = require_facilitator(session, actor, room_id)
     if isinstance(count, bool) or not isinstance(count, int) or not 0 <= count <= paper.MAX_PAPER_PARTICIPANTS:
         raise DomainError('The number of people on paper is between 0 and {max}.', max=paper.MAX_PAPER_PARTICIPANTS)

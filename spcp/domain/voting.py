@@ -7,7 +7,7 @@ from sqlalchemy import Row, func
 from sqlmodel import Session, select
 
 from . import paper, participant_writes, phases
-from .access import Actor, require_facilitator
+from .access import Actor, lock_room, require_facilitator
 from .cards import room_card
 from .changes import CardChanged, Change, VotesChanged
 from .errors import DomainError, NotFound
@@ -86,6 +86,7 @@ def set_paper_dots(session: Session, actor: Actor, room_id: int, card_id: int, c
     is idempotent). In any phase, as paper is often counted after the vote. Bounded as phone dots
     are, for the paper people together: per card at most paper people x ``max_dots_per_card``, in
     the room at most paper people x ``dots_per_participant`` (hidden cards' paper dots not counted)."""
+    lock_room(session, room_id)  # the room's paper budget, one board at a time
     room = require_facilitator(session, actor, room_id)
     if isinstance(count, bool) or not isinstance(count, int) or count < 0:
         raise DomainError('Paper dots are a whole number, 0 or more.')
