@@ -1,6 +1,7 @@
 """The ``spcp`` command: run the app, create events, print their links.
 
     spcp serve [--host 0.0.0.0] [--port 8080] [--data-dir DIR] [--public-url URL] [--tls-cert F --tls-key F]
+               [--trusted-proxies IP,NETWORK]
     spcp demo [--finished] [--data-dir DIR] [--port N] [--public-url URL]
     spcp event create --name NAME --rooms N [--plan PATH] [--date YYYY-MM-DD] [--venue TEXT] [--languages en,es]
                       [--wifi-name NAME] [--wifi-password TEXT] [--dots N] [--minutes PHASE=N ...]
@@ -125,6 +126,9 @@ def serve(
                                                   '(PEM) to serve HTTPS; needs --tls-key.')] = None,
     tls_key: Annotated[Path | None, typer.Option('--tls-key', envvar='SPCP_TLS_KEY',
                                                  help='Private key file (PEM) of the certificate.')] = None,
+    trusted_proxies: Annotated[str | None, typer.Option(
+        '--trusted-proxies', envvar='SPCP_TRUSTED_PROXIES', help='Proxies in front of this server whose '
+        'X-Forwarded-For names the phone, e.g. 127.0.0.1,10.0.0.0/24 (default: none; see SECURITY.md).')] = None,
 ) -> None:
     """Run SPCP Live (creates the demo event if the database has no event yet).
 
@@ -138,6 +142,8 @@ def serve(
     if tls_cert is not None:
         os.environ['SPCP_TLS_CERT'] = str(Path(tls_cert).resolve())
         os.environ['SPCP_TLS_KEY'] = str(Path(tls_key).resolve())
+    if trusted_proxies is not None:
+        os.environ['SPCP_TRUSTED_PROXIES'] = trusted_proxies  # checked by configure(): a bad entry stops here
     cfg = configure(data_dir=data_dir, host=host, port=port, public_url=public_url)
     remembered = remembered_values(data_dir)  # after configure: a flag is a variable now, and wins
     for path in (cfg.tls_cert, cfg.tls_key):

@@ -17,6 +17,9 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .proxies import Network
+from .proxies import parse as parse_proxies
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SESSIONS_DIR = PROJECT_ROOT / 'sessions'
 ASSETS_DIR = PROJECT_ROOT / 'assets'
@@ -55,6 +58,7 @@ class Settings:
     tls_key: Path | None = None
     rates: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_RATES))
     loop_watch: bool = False  # log where the event loop was blocked over 100 ms (spcp/loop_watch.py)
+    trusted_proxies: tuple[Network, ...] = ()  # whose X-Forwarded-For names the phone (spcp/proxies.py)
 
 
 def _file_values(data_dir: Path) -> dict[str, object]:
@@ -70,7 +74,8 @@ def _value(name: str, file_values: dict[str, object], default: object) -> str:
     env = os.environ.get(f'SPCP_{name.upper()}')
     if env is not None:
         return env
-    return str(file_values.get(name, default))
+    value = file_values.get(name, default)
+    return ','.join(map(str, value)) if isinstance(value, list) else str(value)  # a TOML list: trusted_proxies
 
 
 def _count(text: str, name: str) -> int:
@@ -115,6 +120,7 @@ def load() -> Settings:
         tls_cert=_path(_value('tls_cert', file_values, '')),
         tls_key=_path(_value('tls_key', file_values, '')),
         loop_watch=_value('loop_watch', file_values, '').strip().lower() in ('1', 'true', 'yes', 'on'),
+        trusted_proxies=parse_proxies(_value('trusted_proxies', file_values, '')),
     )
 
 

@@ -68,7 +68,8 @@ def refusal_page(tr: Translator, title: str, outcome: Outcome) -> None:
 
 
 def client_address(request: Request) -> str:
-    """The network address a page was asked from (each phone on a hotspot has its own)."""
+    """The network address a page was asked from (each phone on a hotspot has its own). Behind a trusted
+    proxy (``SPCP_TRUSTED_PROXIES``), uvicorn has already put the phone's address there (spcp/proxies.py)."""
     return request.client.host if request.client else 'unknown'
 
 
