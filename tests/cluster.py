@@ -35,8 +35,9 @@ from spcp import hardening
 
 from .serving import free_port, wait_until_up
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
-HAPROXY_TEMPLATE = PROJECT_ROOT / 'deploy' / 'haproxy.cfg'
+# SPCP_LIVE_PROJECT=/path/to/checkout runs the servers from another checkout (as tests/live/conftest.py does)
+PROJECT_ROOT = Path(os.environ.get('SPCP_LIVE_PROJECT') or Path(__file__).resolve().parents[1])
+HAPROXY_TEMPLATE = Path(__file__).resolve().parents[1] / 'deploy' / 'haproxy.cfg'
 COOKIE = 'SPCPSRV'
 SPCP = [sys.executable, '-c', 'from spcp.cli import main; main()']
 STARTUP_TIMEOUT_S = 60  # several processes starting at once on two cores, each migrating and loading the app
@@ -179,7 +180,9 @@ def start(database_url: str, folder: Path, *, processes: int = 2, proxy: bool = 
     ports = _distinct_ports(processes + (1 if proxy else 0))
     proxy_port = ports.pop() if proxy else None
     public_url = f'http://127.0.0.1:{proxy_port or ports[0]}'
-    env = process_env(folder, database_url, public_url, settings or {})
+    # as deployed (scripts/cluster.sh): the phone's address is the one in the proxy's X-Forwarded-For
+    trusted = {'SPCP_TRUSTED_PROXIES': '127.0.0.1'} if proxy else {}
+    env = process_env(folder, database_url, public_url, trusted | (settings or {}))
     hardening.write_private(folder / 'data' / hardening.SECRET_FILE, secrets.token_urlsafe(32))
     cluster = Cluster(folder, database_url, create_event(env, rooms, name),
                       [f'http://127.0.0.1:{port}' for port in ports], public_url if proxy else None)

@@ -3,12 +3,13 @@
 Phones are raw clients (tests/live/rawclient.py): a ``requests.Session`` per phone is its cookie jar, and the
 socket.io client sends that jar's cookies with its websocket upgrade, as a browser does. So the proxy's
 SPCPSRV cookie, inserted on the phone's first page, takes the phone's socket to the process that built its
-page. The proxy's log names the process that served each request, the socket's included (its query holds the
-page's client id). A process killed with SIGKILL sends its browsers to the other one, where a facilitator
-is still signed in: both read the same data folder's NiceGUI storage.
+page. A board on one process shows the cards submitted on the other (the relay: LISTEN/NOTIFY). The proxy's
+log names the process that served each request, the socket's included (its query holds the page's client id).
+A process killed with SIGKILL sends its browsers to the other one, where a facilitator is still signed in:
+both read the same data folder's NiceGUI storage.
 
 Skips when haproxy is not installed (scripts/test.sh installs it) or PostgreSQL is off (SPCP_TEST_POSTGRES=0).
-The failover test kills a process: it is the last test here.
+The failover test kills a process: it is the last test here that uses the cluster.
 """
 from __future__ import annotations
 
@@ -29,6 +30,7 @@ from .rawclient import RawClient
 
 PHONES = 6
 ADDED = 'Added. Thank you.'
+WAIT_S = 15.0  # a bound, not a target: two servers, a proxy and PostgreSQL share two busy cores here
 
 
 @pytest.fixture(scope='module')
@@ -70,32 +72,36 @@ def submit(phone: RawClient, text: str) -> None:
     shown = len(phone.notifications())
     phone.type_into(phone.find_one(label='Your issue'), text)
     phone.click(phone.find_one(text='Add issue'))
-    phone.wait_for_notification(ADDED, after=shown)
+    phone.wait_for_notification(ADDED, after=shown, timeout=WAIT_S)
 
 
 def test_phones_spread_over_both_processes_and_each_socket_reaches_its_own(cluster: clusters.Cluster) -> None:
     room = cluster.rooms[0]
     board = RawClient(cluster.url).open(room['facilitator_url'])  # a 303 to /board/CODE, then the board
     board.click(board.find_one(text='Next phase'))
-    wait_until(lambda: phase(cluster, room['code']) == 'issues', what='the room in Issues')
+    wait_until(lambda: phase(cluster, room['code']) == 'issues', timeout=WAIT_S, what='the room in Issues')
 
     phones = [RawClient(cluster.url, requests.Session()) for _ in range(PHONES)]
+    texts = [f'issue from phone {n}' for n in range(PHONES)]
     try:
-        for n, phone in enumerate(phones):
+        for phone, text in zip(phones, texts, strict=True):
             phone.open(room['join_url'])
-            submit(phone, f'issue from phone {n}')
+            submit(phone, text)
         assert all(phone.connected for phone in phones)
+        # half the phones share the board's process; the other half's cards reach it over LISTEN/NOTIFY
+        board.wait_for(lambda: all(board.find(text=text) for text in texts), timeout=WAIT_S,
+                       what='every card on the board')
     finally:
         for client in [board, *phones]:
             client.close()
 
     assert Counter(served_by(phone) for phone in phones) == {'app1': PHONES // 2, 'app2': PHONES // 2}
     with psycopg.connect(cluster.database_url.replace('+psycopg', '')) as conn:
-        texts = sorted(row[0] for row in conn.execute('SELECT text FROM card'))
-    assert texts == sorted(f'issue from phone {n}' for n in range(PHONES))
+        stored = sorted(row[0] for row in conn.execute('SELECT text FROM card'))
+    assert stored == sorted(texts)
     # haproxy logs a websocket when it closes: each phone's socket went to the process its cookie names
     for phone in phones:
-        sockets = wait_until(lambda p=phone: proxy_log_servers(cluster, f'client_id={p.client_id}'),
+        sockets = wait_until(lambda p=phone: proxy_log_servers(cluster, f'client_id={p.client_id}'), timeout=WAIT_S,
                              what=f'the proxy log line of {phone.client_id}')
         assert sockets == [served_by(phone)]
 
@@ -107,7 +113,7 @@ def test_a_facilitator_whose_process_dies_is_still_signed_in_on_the_other(cluste
     first = served_by(board)
     storage = cluster.data_dir / 'nicegui-storage'
     wait_until(lambda: any(f'room:{room["code"]}' in path.read_text() for path in storage.glob('storage-user-*.json')),
-               what="the sign-in written to the browser's storage file")
+               timeout=WAIT_S, what="the sign-in written to the browser's storage file")
     board.close()
 
     cluster.kill(int(first.removeprefix('app')) - 1)
