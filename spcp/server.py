@@ -7,7 +7,7 @@ import secrets
 
 from nicegui import app, ui
 
-from spcp import actions, db, hardening, icons, loop_watch, settings, static_files
+from spcp import actions, db, hardening, icons, loop_watch, proxies, settings, static_files
 from spcp.http_limits import PageLoadLimit
 from spcp.pages.language import QUASAR_LANGUAGE, HtmlDirection
 from spcp.settings import ASSETS_DIR, Settings
@@ -104,6 +104,7 @@ def start(cfg: Settings | None = None, *, announce: bool = True) -> None:
            # no permessage-deflate: its compressor kept ~0.2 MB per phone (300 phones: 60 MB) to shrink messages
            # that are small since the big ones (a room's card list) go over HTTP, gzipped once (card_lists.py)
            ws_per_message_deflate=False,
+           **proxies.uvicorn_options(cfg.trusted_proxies),  # whose X-Forwarded-For names a phone: SECURITY.md
            **tls_options(cfg))
 
 
