@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from . import db, live
@@ -21,7 +22,7 @@ from .domain import audit
 from .domain.access import Actor, Role
 from .domain.changes import Change
 from .domain.errors import DomainError, msgid
-from .rate_limits import JoinCounter, RateLimits
+from .rate_limits import JoinCounter, RateLimits, SharedJoinCounter, SharedRateLimits, SharedStore
 from .settings import DEFAULT_JOINS_PER_ADDRESS, DEFAULT_RATES, Settings
 
 log = logging.getLogger(__name__)
@@ -46,20 +47,26 @@ class Outcome:
 
 
 class Limits:
-    """The rate limits and the join counter of this server (set up once by the composition root)."""
+    """The rate limits and the join counter of this server (set up once by the composition root): in this
+    process's memory, or with a ``store`` in the database, shared by every process on it."""
 
-    def __init__(self, rates: dict[str, str], joins_per_address: int) -> None:
-        self.rates = RateLimits(rates)
-        self.joins = JoinCounter(joins_per_address)
+    def __init__(self, rates: dict[str, str], joins_per_address: int, store: SharedStore | None = None) -> None:
+        self.rates = RateLimits(rates) if store is None else SharedRateLimits(rates, store)
+        self.joins = JoinCounter(joins_per_address) if store is None else SharedJoinCounter(joins_per_address, store)
 
 
 _limits = Limits(DEFAULT_RATES, DEFAULT_JOINS_PER_ADDRESS)
 
 
 def configure(cfg: Settings) -> Limits:
-    """Start counting afresh with the settings' limits (called at start-up, and by tests)."""
+    """Start counting afresh with the settings' limits (called at start-up, and by tests). On SQLite one
+    process serves the event and counts in memory; on PostgreSQL several may, so they count in it."""
     global _limits  # noqa: PLW0603
-    _limits = Limits(cfg.rates, cfg.joins_per_address)
+    store = None
+    if make_url(cfg.database_url).get_backend_name() != 'sqlite':
+        from .server import storage_secret  # the cookie secret, the same for every process of the data folder
+        store = SharedStore(db.engine, storage_secret(cfg))
+    _limits = Limits(cfg.rates, cfg.joins_per_address, store)
     return _limits
 
 
@@ -70,13 +77,8 @@ def limits() -> Limits:
 def throttle(*limits_and_identities: tuple[str, object]) -> Outcome | None:
     """A refusal if any ``(limit name, identity)`` is over its limit, else ``None``. The try counts
     against every limit only when all allow it: a refused try uses up none of them."""
-    rates = _limits.rates
-    waits = [w for name, who in limits_and_identities if (w := rates.check(name, who)) is not None]
-    if waits:
-        return Outcome.refused(TOO_FAST, retry=True, seconds=round(max(waits)))
-    for name, who in limits_and_identities:
-        rates.hit(name, who)
-    return None
+    wait = _limits.rates.hit_all(limits_and_identities)
+    return None if wait is None else Outcome.refused(TOO_FAST, retry=True, seconds=round(wait))
 
 
 def _split(result: object) -> tuple[object, list[Change]]:

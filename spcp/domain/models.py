@@ -210,3 +210,19 @@ class LiveChange(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     payload: str
     created_at: datetime = Field(default_factory=utcnow, index=True)
+
+
+class RateCount(SQLModel, table=True):
+    """How often one identity did one rate-limited thing in its current window, counted for all the server
+    processes on one PostgreSQL (``spcp/rate_limits.py``; one process on SQLite counts in memory and never
+    writes here). ``key`` is a keyed hash of the identity (a participant, a network address): no address is
+    ever written to the database. Belongs to no event (never exported); rows past ``expires`` are deleted.
+    On PostgreSQL the table is UNLOGGED: counts of seconds and minutes need not survive a crash."""
+    __tablename__ = 'rate_count'
+    name: str = Field(primary_key=True, max_length=40)   # the limit: 'actions_per_participant', 'joins'...
+    key: str = Field(primary_key=True, max_length=32)    # HMAC-SHA256 of the identity, 128 bits in hex
+    window_s: int = Field(primary_key=True)              # the window's length (one limit may have several)
+    started: float                                       # the window's first try, in epoch seconds
+    expires: float = Field(index=True)                   # when the window ends (the row is then deleted)
+    n: int                                               # tries counted in it
+    cap: int                                             # the most it takes (n never passes it)

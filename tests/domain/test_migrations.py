@@ -172,15 +172,16 @@ def _rows(path: Path, table: str) -> list[dict]:
     return _sql(path, f'SELECT * FROM {table} ORDER BY rowid')
 
 
-def test_revisions_form_one_line_from_baseline_to_live_changes():
+def test_revisions_form_one_line_from_baseline_to_shared_limits():
     scripts = db._scripts()
     assert [s.revision for s in reversed(list(scripts.walk_revisions()))] == ['0001_baseline', '0002_trust',
                                                                               '0003_paper_review', '0004_event_setup',
                                                                               '0005_audit', '0006_action_plan',
                                                                               '0007_plenary', '0008_practice',
                                                                               '0009_timestamps_with_zone',
-                                                                              '0010_live_changes']
-    assert db.head_revision() == '0010_live_changes'
+                                                                              '0010_live_changes',
+                                                                              '0011_shared_limits']
+    assert db.head_revision() == '0011_shared_limits'
     assert db.BASELINE == '0001_baseline'
 
 
