@@ -29,7 +29,9 @@ Also measured from outside the app: event-loop lag (a ``GET /favicon.ico`` every
 keep-alive connection from the parent process; its latency above the idle latency, corrected for
 coordinated omission: a probe that took L ms also stands for the probes it held up), the server's
 RSS (``/proc``: before the phones, with them connected, at the end, and the peak ``VmHWM``) and CPU
-seconds, the generator's own CPU, disconnects. Writes JSON and prints the markdown rows of the
+seconds, the generator's own CPU, disconnects; and from inside, every garbage collection of the server
+(``gc_pauses`` per generation: count, wall and CPU ms; ``gc_full_after``: a full collection timed once
+the run is over). Writes JSON and prints the markdown rows of the
 README's "Performance" table with the command that made them. The server runs on CPU 0 and the
 generator on the others when there are two or more (``--no-pin`` to share).
 
@@ -96,6 +98,32 @@ def toggle(*_):
 signal.signal(signal.SIGUSR1, toggle)
 main()
 '''
+# every garbage collection of the server's main thread (when it ended on the monotonic clock, its generation, how
+# long it took and how much of that on the CPU: the part other load on the machine does not change), written as
+# JSON to the file in SPCP_BENCH_GC on SIGUSR2: the pauses behind the loop's lag; on the second SIGUSR2 (the run
+# over, its lag read) a full collection, timed: what one costs with every page in memory, and what it found
+GC_PAUSES = '''
+import gc, json, os, signal, time
+_pauses, _began, _dumped = [], [0.0, 0.0], []
+def _collected(phase, info):
+    if phase == 'start':
+        _began[:] = time.perf_counter(), time.thread_time()
+    else:
+        _pauses.append((time.monotonic(), info['generation'], time.perf_counter() - _began[0],
+                        time.thread_time() - _began[1]))
+def _dump(*_):
+    written, began = list(_pauses), (time.perf_counter(), time.thread_time())
+    if _dumped:
+        collected = gc.collect()
+        written = {'ms': (time.perf_counter() - began[0]) * 1000, 'cpu_ms': (time.thread_time() - began[1]) * 1000,
+                   'collected': collected, 'tracked': len(gc.get_objects()), 'frozen': gc.get_freeze_count()}
+    _dumped.append(True)
+    with open(os.environ['SPCP_BENCH_GC'] + '.tmp', 'w') as out:
+        json.dump(written, out)
+    os.replace(os.environ['SPCP_BENCH_GC'] + '.tmp', os.environ['SPCP_BENCH_GC'])
+gc.callbacks.append(_collected)
+signal.signal(signal.SIGUSR2, _dump)
+'''
 NO_PER_ADDRESS_LIMITS = {'SPCP_JOINS_PER_ADDRESS': '0', 'SPCP_ACTIONS_PER_ADDRESS': '',
                          'SPCP_PAGE_LOADS_PER_ADDRESS': ''}
 PERIOD_S = 10.0          # steady: each phone acts once per period
@@ -132,9 +160,9 @@ def own_server(data_dir: Path, cpus: set[int] | None, project: Path = PROJECT,
     base_url = f'http://127.0.0.1:{port}'
     env = {k: v for k, v in os.environ.items() if not k.startswith(('PYTEST_', 'SPCP_'))}
     env |= {'SPCP_DATA_DIR': str(data_dir), 'PYTHONUNBUFFERED': '1', 'SPCP_LOOP_WATCH': '1', **NO_PER_ADDRESS_LIMITS,
-            'SPCP_BENCH_CALLS': str(data_dir / 'calls.txt')}
+            'SPCP_BENCH_CALLS': str(data_dir / 'calls.txt'), 'SPCP_BENCH_GC': str(data_dir / 'gc.json')}
     log = data_dir / 'server.log'
-    command = [sys.executable, '-c', COUNTING] if calls else SPCP
+    command = [sys.executable, '-c', GC_PAUSES + (COUNTING if calls else 'from spcp.cli import main; main()')]
     with log.open('w') as out:
         process = subprocess.Popen([*command, 'serve', '--host', '127.0.0.1', '--port', str(port), '--data-dir',
                                     str(data_dir), '--public-url', base_url],
@@ -368,6 +396,9 @@ class Server:
     probe_idle: float = 0.0
     calls_file: Path | None = None      # --calls: where the server writes its count (COUNTING)
     calls: int | None = None
+    gc_file: Path | None = None         # where the server writes its garbage collections on SIGUSR2 (GC_PAUSES)
+    gc_pauses: list[tuple[float, int, float, float]] | None = None
+    gc_pauses_before: list[tuple[float, int, float, float]] | None = None  # start-up and joins, before the go
 
 
 def server_figures(args: argparse.Namespace, server: Server, cpu_end: float | None, wall: float) -> dict[str, Any]:
@@ -432,6 +463,8 @@ def summarize(args: argparse.Namespace, server: Server, probe: LagProbe, results
         'loop_lag_p99_ms': percentile(blocked, 99), 'loop_lag_max_ms': percentile(blocked, 100),
         'request_lag_p99_ms': percentile(lags, 99), 'request_lag_max_ms': percentile(lags, 100),
         'probe_idle_ms': round(server.probe_idle * 1000, 2), 'probe_failures': probe.failures,
+        'gc_pauses': gc_figures(server.gc_pauses),  # the server's garbage collections during the run, per generation
+        'gc_pauses_before': gc_figures(server.gc_pauses_before),  # and before it: start-up, pages built, joins
         'phase_change_max_ms': main['max_ms'] if args.scenario in ('phase', 'plenary') else None,
         **server_figures(args, server, cpu_end, wall),
         'generator_cpu_s': round(sum(r['cpu_s'] for r in results), 2),
@@ -472,7 +505,11 @@ def markdown(report: dict[str, Any]) -> str:
         rows.append(f'| {report["scenario"]}: {real["phones"]} real Chromium phones | {report["participants"]} '
                     f'({report["rooms"]}) | phase change -> usable page | {ms(real["p50_ms"])} | {ms(real["p95_ms"])} '
                     f'| {ms(real["p99_ms"])} | {ms(real["max_ms"])} | | {real["not_usable"]} not usable | | |')
-    return '\n'.join([*rows, '', f'`{report["command"]}`'])
+    pauses = ', '.join(f'generation {g}: {x["n"]}, p50 {ms(x["p50_ms"])} / p99 {ms(x["p99_ms"])} / max '
+                       f'{ms(x["max_ms"])} ms (CPU {ms(x["cpu_max_ms"])}), {ms(x["total_ms"])} ms in all '
+                       f'(CPU {ms(x["cpu_total_ms"])})'
+                       for g, x in (report.get('gc_pauses') or {}).items())
+    return '\n'.join([*rows, '', f'`{report["command"]}`', *([f'garbage collections: {pauses}'] if pauses else [])])
 
 
 # ---------- running ----------
@@ -516,6 +553,7 @@ def measure(args: argparse.Namespace, server: Server, seeded: list[SeededRoom],
         cpu_end = cpu_seconds(server.pid)
         count_calls(server, stop=True)
         wall = time.monotonic() - start
+        read_gc_pauses(server, start)
         timer.cancel()
         if server.cpu_run_end is None:  # every result came in before --seconds were over
             server.cpu_run_end = cpu_end
@@ -528,7 +566,9 @@ def measure(args: argparse.Namespace, server: Server, seeded: list[SeededRoom],
             if profiler.poll() is None:
                 profiler.send_signal(signal.SIGINT)
                 stop(profiler)
-    return summarize(args, server, probe, results, start, wall, cpu_end)
+    report = summarize(args, server, probe, results, start, wall, cpu_end)
+    # a full collection after the run (and after its lag was read): its length and what it found
+    return report | {'gc_full_after': gc_written(server)}
 
 
 def count_calls(server: Server, stop: bool) -> None:
@@ -542,6 +582,43 @@ def count_calls(server: Server, stop: bool) -> None:
     time.sleep(0.2 if stop else 0)  # written by then
     with contextlib.suppress(OSError, ValueError):
         server.calls = int(server.calls_file.read_text()) if stop else None
+
+
+def gc_written(server: Server) -> Any:
+    """What the server's ``GC_PAUSES`` writes on SIGUSR2 (bounded wait; None if nothing came)."""
+    if server.gc_file is None or server.pid is None:
+        return None
+    with contextlib.suppress(OSError):
+        server.gc_file.unlink(missing_ok=True)
+        os.kill(server.pid, signal.SIGUSR2)
+    deadline = time.monotonic() + 30
+    while not server.gc_file.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    with contextlib.suppress(OSError, ValueError):
+        return json.loads(server.gc_file.read_text())
+    return None
+
+
+def read_gc_pauses(server: Server, since: float) -> None:
+    """The server's garbage collections, before ``since`` and after."""
+    pauses = [tuple(pause) for pause in gc_written(server) or ()]
+    server.gc_pauses = [pause for pause in pauses if pause[0] >= since]
+    server.gc_pauses_before = [pause for pause in pauses if pause[0] < since]
+
+
+def gc_figures(pauses: list[tuple[float, int, float, float]] | None) -> dict[str, Any] | None:
+    """Per generation: how many collections, how long (ms: p50, p99, max), their sum, and the CPU time (ms) of the
+    longest and of all (the part that other load on this machine does not stretch)."""
+    if pauses is None:
+        return None
+    figures = {}
+    for generation in (0, 1, 2):
+        took, cpu = [p[2] for p in pauses if p[1] == generation], [p[3] for p in pauses if p[1] == generation]
+        if took:
+            figures[str(generation)] = spread(took) | {'total_ms': round(sum(took) * 1000, 1),
+                                                       'cpu_max_ms': percentile(cpu, 100),
+                                                       'cpu_total_ms': round(sum(cpu) * 1000, 1)}
+    return figures
 
 
 def start_profile(path: Path | None, pid: int | None, seconds: float) -> subprocess.Popen | None:
@@ -568,8 +645,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             Path(stack.enter_context(tempfile.TemporaryDirectory(prefix='spcp-load-')))
         seeded = seed(Path(args.project), data_dir / 'spcp.sqlite3', args.rooms, args.phase_used, args.cards, max_cards)
         process, base_url = stack.enter_context(own_server(data_dir, server_cpus, Path(args.project), args.calls))
-        return measure(args, Server(process.pid, base_url, calls_file=data_dir / 'calls.txt' if args.calls else None),
-                       seeded, generator_cpus)
+        return measure(args, Server(process.pid, base_url, calls_file=data_dir / 'calls.txt' if args.calls else None,
+                                    gc_file=data_dir / 'gc.json'), seeded, generator_cpus)
 
 
 def parse(argv: list[str] | None = None) -> argparse.Namespace:
