@@ -68,8 +68,10 @@ class ProxiedTab(RawClient):
 def join(live: LiveServer, room: dict, proxy: str, phone: str) -> tuple[str, ProxiedTab]:
     """A new phone behind ``proxy`` opens the room: 'joined' or 'refused' (the room's limit per address)."""
     tab = ProxiedTab(live.base_url, through(proxy, phone)).open(room['join_url'])
-    outcome = tab.wait_for(lambda: 'refused' if tab.find(text='Cannot join this room')
-                           else 'joined' if tab.find(classes='phone-room') else '', what='join or refusal')
+    # the room may be on the page before it has joined: joined once 'Connecting…' is gone
+    outcome = tab.wait_for(lambda: 'refused' if tab.find(text='Cannot join this room') else 'joined'
+                           if tab.find(classes='phone-room') and not tab.find(text='Connecting…') else '',
+                           what='join or refusal')
     assert outcome == 'joined' or FULL in tab.texts()
     return outcome, tab
 
