@@ -9,6 +9,7 @@ from nicegui import app, ui
 
 from spcp import actions, db, hardening, icons, loop_watch, proxies, settings, static_files
 from spcp.http_limits import PageLoadLimit
+from spcp.pages import card_lists
 from spcp.pages.language import QUASAR_LANGUAGE, HtmlDirection
 from spcp.settings import ASSETS_DIR, Settings
 from spcp.suggest import worker as suggest_worker
@@ -91,6 +92,7 @@ def start(cfg: Settings | None = None, *, announce: bool = True) -> None:
     app.add_middleware(HtmlDirection)  # dir="rtl" in the HTML of an Arabic page, before any script runs
     app.add_middleware(PageLoadLimit)  # pages per address, before NiceGUI makes a client for one
     app.add_middleware(hardening.SecurityHeaders)  # after build(): outside any middleware it adds
+    card_lists.serve_ahead_of_middleware(app)  # outside them all, NiceGUI's too: every phone fetches at a phase change
     if announce:
         from spcp.links import announce as print_urls
         app.on_startup(lambda: print_urls(cfg))

@@ -9,21 +9,35 @@ Only a participant of the room (by the browser's signed cookie) may fetch it.
 
 What changes afterwards (a new card, a hidden one) still reaches each phone as a small call on its
 element (``vote_list.py``); a phone whose list is no longer kept here asks its element for a fresh one.
+
+A room's phones all fetch at the phase change, so the fetch is answered ahead of every middleware
+(:class:`CardListRoute`, wrapped around the app by :func:`serve_ahead_of_middleware`): through the
+stack (NiceGUI's three ``BaseHTTPMiddleware``, sessions, ours, then a worker thread for the route) it
+cost ~2.9 ms of the event loop per phone; the same check of the signed cookie, the same answers.
 """
 from __future__ import annotations
 
 import gzip
 import hashlib
 import json
+from base64 import b64decode
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import itsdangerous
+from fastapi import FastAPI
 from nicegui import app
-from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from sqlalchemy import bindparam, select
+from sqlalchemy.exc import SQLAlchemyError
+from starlette.middleware.sessions import SessionMiddleware
+from starlette.requests import Request, cookie_parser
+from starlette.responses import Response
+from starlette.types import ASGIApp, Receive, Scope, Send
 
-from .. import entry
+from .. import db, hardening
+from ..domain.models import Participant
 from ..domain.views import CardView
 
 PATH = '/room-cards'
@@ -81,17 +95,116 @@ def reset() -> None:
     _encoded.clear()
 
 
-@app.get(PATH + '/{room_id}/{digest}')
-def room_cards(room_id: int, digest: str, request: Request) -> Response:
+Headers = list[tuple[bytes, bytes]]
+JSON = (b'content-type', b'application/json')
+REFUSED = b'{"error":"not a participant of this room"}'
+GONE = b'{"error":"no longer kept"}'
+
+
+# the question of entry.is_participant (rooms.participant_of_device), asked in SQL Core: 0.1 ms, not 0.3-0.4 ms
+# through an ORM session; a room's phones all ask at once at the phase change
+PARTICIPANT = select(Participant.id).where(Participant.room_id == bindparam('room'),
+                                           Participant.device == bindparam('device')).limit(1)
+
+
+def is_participant(room_id: int, device: str) -> bool:
+    """Whether this browser (its id from the signed cookie) has joined the room; no when the database fails."""
+    try:
+        with db.engine().connect() as connection:
+            return connection.execute(PARTICIPANT, {'room': room_id, 'device': device}).first() is not None
+    except SQLAlchemyError:
+        return False
+
+
+def answer(room_id: int, digest: str, device: str, accept_encoding: str) -> tuple[int, Headers, bytes]:
     """The list, to a participant of the room only; 404 when it is no longer kept (the phone asks again)."""
-    device = request.session.get('id', '') if 'session' in request.scope else ''
-    if not device or not entry.is_participant(room_id, device):
-        return JSONResponse({'error': 'not a participant of this room'}, status_code=403)
+    if not device or not is_participant(room_id, device):
+        return 403, [JSON], REFUSED
     body = _bodies.get((room_id, digest))
     if body is None:
-        return JSONResponse({'error': 'no longer kept'}, status_code=404)
-    headers = {'Cache-Control': 'private, max-age=86400, immutable', 'Vary': 'Accept-Encoding'}
-    if 'gzip' in request.headers.get('accept-encoding', ''):
-        headers['Content-Encoding'] = 'gzip'
-        return Response(body.gzipped, media_type='application/json', headers=headers)
-    return Response(body.plain, media_type='application/json', headers=headers)
+        return 404, [JSON], GONE
+    headers = [JSON, (b'cache-control', b'private, max-age=86400, immutable'), (b'vary', b'Accept-Encoding')]
+    if 'gzip' in accept_encoding:
+        return 200, [*headers, (b'content-encoding', b'gzip')], body.gzipped
+    return 200, headers, body.plain
+
+
+@app.get(PATH + '/{room_id}/{digest}')
+def room_cards(room_id: int, digest: str, request: Request) -> Response:
+    """The same answer through the middleware: where :class:`CardListRoute` is not wrapped around the app."""
+    device = request.session.get('id', '') if 'session' in request.scope else ''
+    status, headers, body = answer(room_id, digest, device, request.headers.get('accept-encoding', ''))
+    response = Response(body, status_code=status)
+    response.raw_headers = [*headers, (b'content-length', str(len(body)).encode())]
+    return response
+
+
+class CardListRoute:
+    """Pure ASGI: answers ``GET /room-cards/ROOM/DIGEST`` itself, with the browser id from the signed session
+    cookie (read as starlette's SessionMiddleware reads it) and the security headers; all else goes on."""
+
+    def __init__(self, app: ASGIApp, device: Callable[[str], str]) -> None:
+        self.app, self.device = app, device
+        # what SecurityHeaders adds to every answer, and the Vary that SessionMiddleware adds when it reads the cookie
+        self.extra = [(b'vary', b'Cookie'), *((name.lower().encode('latin-1'), value.encode('latin-1'))
+                                              for name, value in hardening.SECURITY_HEADERS.items())]
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        found = _room_and_digest(scope)
+        if found is None:
+            await self.app(scope, receive, send)
+            return
+        device = self.device(_header(scope, b'cookie'))
+        status, answered, body = answer(*found, device, _header(scope, b'accept-encoding'))
+        await send({'type': 'http.response.start', 'status': status,
+                    'headers': [*answered, (b'content-length', str(len(body)).encode()), *self.extra]})
+        await send({'type': 'http.response.body', 'body': body})
+
+
+def _room_and_digest(scope: Scope) -> tuple[int, str] | None:
+    """``(room, digest)`` of a GET of a card list; None for anything else (the app answers it as before)."""
+    if scope['type'] != 'http' or scope.get('method') != 'GET' or not scope.get('path', '').startswith(PATH + '/'):
+        return None
+    parts = scope['path'][len(PATH) + 1:].split('/')
+    if len(parts) != 2 or not parts[0].isascii() or not parts[0].isdigit() or not parts[1]:
+        return None
+    return int(parts[0]), parts[1]
+
+
+def _header(scope: Scope, name: bytes) -> str:
+    """The first value of a request header, as starlette's ``Headers.get`` reads it ('' when there is none)."""
+    return next((value.decode('latin-1') for key, value in scope.get('headers') or () if key == name), '')
+
+
+def session_device(secret: str, cookie_name: str = 'session', max_age: int | None = 14 * 24 * 60 * 60,
+                   ) -> Callable[[str], str]:
+    """The browser id in a ``Cookie`` header's signed session (as SessionMiddleware reads it; '' if none)."""
+    signer = itsdangerous.TimestampSigner(secret)
+
+    def device(cookie_header: str) -> str:
+        signed = cookie_parser(cookie_header).get(cookie_name) if cookie_header else None
+        if not signed:
+            return ''
+        try:
+            session = json.loads(b64decode(signer.unsign(signed.encode('utf-8'), max_age=max_age)))
+        except (itsdangerous.BadSignature, ValueError):
+            return ''
+        found = session.get('id', '') if isinstance(session, dict) else ''
+        return found if isinstance(found, str) else ''
+    return device
+
+
+def serve_ahead_of_middleware(fastapi_app: FastAPI) -> None:
+    """Put :class:`CardListRoute` outside every middleware. ``ui.run`` adds NiceGUI's after ours, and the stack
+    is built at the first request (its start-up), so it is wrapped there, with the session cookie's settings."""
+    build = fastapi_app.build_middleware_stack
+
+    def wrapped() -> ASGIApp:
+        sessions = next((m for m in fastapi_app.user_middleware if m.cls is SessionMiddleware), None)
+        if sessions is None:  # no storage secret: no browser has an id, so nobody is a participant
+            return CardListRoute(build(), lambda _cookie: '')
+        kwargs = sessions.kwargs
+        secret = str(kwargs.get('secret_key', sessions.args[0] if sessions.args else ''))
+        return CardListRoute(build(), session_device(secret, kwargs.get('session_cookie', 'session'),
+                                                     kwargs.get('max_age', 14 * 24 * 60 * 60)))
+    fastapi_app.build_middleware_stack = wrapped  # type: ignore[method-assign]

@@ -38,6 +38,10 @@ def test_phones_of_the_room_fetch_the_same_list_once_encoded(live: LiveServer, p
     assert [c['text'] for c in json.loads(gzip.decompress(raw.raw.read()))] == TEXTS  # the bytes as sent
     plain = other.http.get(live.base_url + src[0], headers={'Accept-Encoding': 'identity'})
     assert 'Content-Encoding' not in plain.headers and [c['text'] for c in plain.json()] == TEXTS
+    # answered ahead of the middleware (card_lists.CardListRoute), with the headers every answer carries
+    for answer in (raw, plain):
+        assert answer.headers['X-Content-Type-Options'] == 'nosniff' and answer.headers['X-Frame-Options'] == 'DENY'
+        assert answer.headers['Referrer-Policy'] == 'no-referrer' and 'Content-Security-Policy' in answer.headers
 
 
 def test_only_a_participant_of_the_room_gets_the_list(live: LiveServer, people: People) -> None:
@@ -46,6 +50,12 @@ def test_only_a_participant_of_the_room_gets_the_list(live: LiveServer, people: 
     src = writer.element(writer.find_one(classes='vote-list'))['props']['src']
     stranger = requests.get(live.base_url + src)  # no cookie: not anyone's browser
     assert stranger.status_code == 403 and 'Street' not in stranger.text
+    assert 'Set-Cookie' not in stranger.headers  # and fetching a list does not make it one
+    cookie = writer.http.cookies['session']
+    head, signature = cookie.rsplit('.', 1)
+    forged = f'{head}.{"A" if signature[0] != "A" else "B"}{signature[1:]}'  # the writer's session, signature broken
+    assert requests.get(live.base_url + src, cookies={'session': forged}).status_code == 403
+    assert requests.get(live.base_url + src, cookies={'session': cookie}).status_code == 200  # the writer's own
     other_room = people.phone(elsewhere)  # a participant, but of another room
     assert other_room.http.get(live.base_url + src).status_code == 403
 
