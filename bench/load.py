@@ -3,6 +3,7 @@
     python bench/load.py --participants N --room-size K --seconds S --json OUT
                          [--scenario steady|phase|plenary|joins|idle] [--phase issues|vote] [--cards C]
                          [--workers W] [--timeout T] [--no-pin] [--no-assets] [--url URL --data-dir DIR]
+                         [--url URL --database-url DB --server-pid PID ... --process-url URL ...]
                          [--project CHECKOUT]
 
 Starts its own ``spcp serve`` on 127.0.0.1 in a fresh data folder (the per-address limits off:
@@ -38,6 +39,11 @@ generator on the others when there are two or more (``--no-pin`` to share).
 ``--url URL --data-dir DIR`` drives a server that is already running on 127.0.0.1: DIR is its data
 folder, where the bench creates its own event (facilitator links included) and seeds it; the server
 must run with the per-address limits off as above, and ``--server-pid`` lets RSS and CPU be read.
+Several processes on one PostgreSQL behind a proxy (README "Several processes"): ``--url`` is the proxy,
+``--database-url`` the database the event is seeded in, ``--server-pid`` and ``--process-url`` are given once
+per process (CPU and RSS summed, each process's loop lag read from its own address). Each simulated phone keeps
+its own cookies (spcp/rehearsal/phones.py), so the proxy's sticky cookie holds. bench/cluster_load.py runs
+the same scenario on 1 and 2 such processes and on SQLite.
 ``--project DIR`` serves another checkout (``git archive OLD | tar -x -C DIR``, compiled catalogs
 copied in) with this generator: the same instrument before and after a change.
 Every wait is bounded (``--timeout``, default 120 s); the server started here is ended by its PID at
@@ -138,9 +144,10 @@ MEASURES = {'steady': 'action -> board', 'phase': 'phase change -> phone', 'plen
 
 # ---------- the event ----------
 
-def seed(project: Path, database: Path, rooms: int, phase: str, cards: int, max_cards: int) -> list[SeededRoom]:
+def seed(project: Path, database: Path | str, rooms: int, phase: str, cards: int,
+         max_cards: int) -> list[SeededRoom]:
     """The bench's event, written by the served checkout's own domain (bench/load_seed.py run there), so its
-    schema is the one that checkout's server opens."""
+    schema is the one that checkout's server opens. ``database``: an SQLite file or a database URL."""
     done = subprocess.run([sys.executable, str(Path(__file__).with_name('load_seed.py')), str(project), str(database),
                            str(rooms), phase, str(cards), str(max_cards)],
                           cwd=project, capture_output=True, text=True, timeout=600, check=False)
@@ -389,6 +396,8 @@ def idle_numbers(_results: list[dict]) -> dict[str, Any]:
 class Server:
     pid: int | None
     base_url: str
+    others: tuple[int, ...] = ()        # the other processes behind a proxy at base_url: CPU and RSS summed
+    lag_urls: tuple[str, ...] = ()      # each process's own address, for its loop lag (none: base_url)
     rss_baseline: float | None = None
     rss_connected: float | None = None
     cpu_start: float | None = None
@@ -401,15 +410,28 @@ class Server:
     gc_pauses_before: list[tuple[float, int, float, float]] | None = None  # start-up and joins, before the go
 
 
+def server_status(server: Server, name: str) -> float | None:
+    """``proc_status`` summed over the server's processes (None: one of them cannot be read)."""
+    values = [proc_status(pid, name) for pid in (server.pid, *server.others)]
+    return None if None in values else sum(values)
+
+
+def server_cpu(server: Server) -> float | None:
+    """``cpu_seconds`` summed over the server's processes (None: one of them cannot be read)."""
+    values = [cpu_seconds(pid) for pid in (server.pid, *server.others)]
+    return None if None in values else sum(values)
+
+
 def server_figures(args: argparse.Namespace, server: Server, cpu_end: float | None, wall: float) -> dict[str, Any]:
-    """The server's memory (MB) and CPU (s) during the run, read from /proc (None: no process to read)."""
+    """The server's memory (MB) and CPU (s) during the run, read from /proc (None: no process to read); several
+    processes: their sums."""
     def minus(a: float | None, b: float | None) -> float | None:
         return None if a is None or b is None else a - b
-    rss_peak = proc_status(server.pid, 'VmHWM')
+    rss_peak = server_status(server, 'VmHWM')
     grown, cpu, run_cpu = (minus(rss_peak, server.rss_baseline), minus(cpu_end, server.cpu_start),
                            minus(server.cpu_run_end, server.cpu_start))
     return {'rss_mb': rss_peak, 'rss_baseline_mb': server.rss_baseline, 'rss_connected_mb': server.rss_connected,
-            'rss_end_mb': proc_status(server.pid, 'VmRSS'),
+            'rss_end_mb': server_status(server, 'VmRSS'), 'server_processes': 1 + len(server.others),
             'rss_per_participant_mb': None if grown is None else round(grown / args.participants, 3),
             'server_cpu_s': None if cpu is None else round(cpu, 2),
             'server_cpu_share': None if cpu is None else round(cpu / wall, 2),               # go -> every result in
@@ -440,7 +462,7 @@ def summarize(args: argparse.Namespace, server: Server, probe: LagProbe, results
                'joins': join_numbers, 'idle': idle_numbers}[args.scenario](results)
     main = spread([latency for _, latency in numbers['samples']])
     lags = probe.lags(start, server.probe_idle)
-    blocked = server_lags(server.base_url, start, args.timeout)
+    blocked = [lag for url in server.lag_urls or (server.base_url,) for lag in server_lags(url, start, args.timeout)]
     errors = [f'{x.get("kind", "join")}: {x.get("state") or x.get("error")} {x.get("note", "")}'.strip()
               for x in numbers['refused']] + [e for r in results for e in r['errors']]
     report = {
@@ -530,7 +552,7 @@ def measure(args: argparse.Namespace, server: Server, seeded: list[SeededRoom],
     args.load_before = os.getloadavg()  # other work on the machine shows here: numbers under load are noisy
     probe = LagProbe(port, args.timeout)
     server.probe_idle = probe.idle()
-    server.rss_baseline = proc_status(server.pid, 'VmRSS')
+    server.rss_baseline = server_status(server, 'VmRSS')
     chromium = ChromiumPlan(server.base_url, seeded[0].code, args.chromium, args.timeout, generator_cpus) \
         if args.chromium else None
     workers = Workers.start(worker_plans(args, server.base_url, seeded, generator_cpus, args.phase_used), chromium)
@@ -539,18 +561,18 @@ def measure(args: argparse.Namespace, server: Server, seeded: list[SeededRoom],
         opened = sum(m['phones'] for m in ready)
         print(f'opened {len(seeded)} boards and {opened} phones ({sum(m["errors"] for m in ready)} errors)',
               file=sys.stderr)
-        server.rss_connected = proc_status(server.pid, 'VmRSS')
+        server.rss_connected = server_status(server, 'VmRSS')
         profiler = start_profile(args.profile, server.pid, args.seconds + 1.0)
         probe.start()
-        server.cpu_start = cpu_seconds(server.pid)
+        server.cpu_start = server_cpu(server)
         count_calls(server, stop=False)
         start = time.monotonic() + 1.0
         workers.go(start)
-        timer = threading.Timer(1.0 + args.seconds, lambda: setattr(server, 'cpu_run_end', cpu_seconds(server.pid)))
+        timer = threading.Timer(1.0 + args.seconds, lambda: setattr(server, 'cpu_run_end', server_cpu(server)))
         timer.daemon = True  # never keeps the bench alive after an error
         timer.start()
         results = [m['result'] for m in workers.receive(args.seconds + 3 * args.timeout + 30, 'result')]
-        cpu_end = cpu_seconds(server.pid)
+        cpu_end = server_cpu(server)
         count_calls(server, stop=True)
         wall = time.monotonic() - start
         read_gc_pauses(server, start)
@@ -637,9 +659,12 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         os.sched_setaffinity(0, generator_cpus)  # the parent's probe and the workers keep off the server's core
     max_cards = max(12, math.ceil(args.seconds / PERIOD_S) + 1)  # a long steady run may write more than 12 each
     if args.url:
-        seeded = seed(Path(args.project), Path(args.data_dir) / 'spcp.sqlite3', args.rooms, args.phase_used,
-                      args.cards, max_cards)
-        return measure(args, Server(args.server_pid, args.url.rstrip('/')), seeded, generator_cpus)
+        seeded = seed(Path(args.project), args.database_url or Path(args.data_dir) / 'spcp.sqlite3', args.rooms,
+                      args.phase_used, args.cards, max_cards)
+        pids = args.server_pids or [None]
+        return measure(args, Server(pids[0], args.url.rstrip('/'), others=tuple(pids[1:]),
+                                    lag_urls=tuple(url.rstrip('/') for url in args.process_urls or ())),
+                       seeded, generator_cpus)
     with contextlib.ExitStack() as stack:
         data_dir = Path(args.data_dir) if args.data_dir else \
             Path(stack.enter_context(tempfile.TemporaryDirectory(prefix='spcp-load-')))
@@ -673,15 +698,23 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument('--no-assets', dest='assets', action='store_false', help='joins: page and socket only')
     parser.add_argument('--no-deflate', dest='deflate', action='store_false',
                         help='sockets without permessage-deflate (Chromium negotiates it): what compression costs')
-    parser.add_argument('--url', help='a running server on 127.0.0.1 (needs --data-dir, its data folder)')
+    parser.add_argument('--url', help='a running server on 127.0.0.1, or a proxy in front of several (needs '
+                        '--data-dir, its data folder, or --database-url)')
     parser.add_argument('--data-dir', help='the data folder (default: a fresh temporary one)')
-    parser.add_argument('--server-pid', type=int, help='with --url: read RSS and CPU of this process')
+    parser.add_argument('--database-url', help="with --url: the servers' database (e.g. PostgreSQL), where the "
+                        'bench seeds its event')
+    parser.add_argument('--server-pid', type=int, action='append', dest='server_pids',
+                        help='with --url: read RSS and CPU of this process (once per process behind a proxy: summed)')
+    parser.add_argument('--process-url', action='append', dest='process_urls',
+                        help="with --url through a proxy: one process's own address, where its loop lag is read "
+                        '(once per process; default: --url)')
     parser.add_argument('--project', default=str(PROJECT), help='run the server from this checkout (e.g. a git '
                         'archive of an older commit, to measure before and after); its own domain seeds '
                         'the event (bench/load_seed.py)')
     args = parser.parse_args(argv)
-    if args.url and not args.data_dir:
-        parser.error('--url needs --data-dir: the bench creates its event (and facilitator links) there')
+    if args.url and not (args.data_dir or args.database_url):
+        parser.error('--url needs --data-dir or --database-url: the bench creates its event (and facilitator '
+                     'links) there')
     if args.scenario == 'plenary':
         args.room_size = args.participants
     args.rooms = math.ceil(args.participants / args.room_size)

@@ -2,6 +2,8 @@
 
     python bench/load_seed.py CHECKOUT DATABASE ROOMS PHASE CARDS MAX_CARDS
 
+DATABASE is an SQLite file or a database URL (``postgresql+psycopg://...``: several processes on one database).
+
 Run by bench/load.py in a subprocess with CHECKOUT first on the path, so a ``--project`` checkout (an
 older commit) seeds with its own schema and rules. Prints the rooms as JSON: [code, board path,
 [[card id, text], ...]] each. Importable for ``SeededRoom`` without importing spcp.
@@ -27,16 +29,16 @@ class SeededRoom:
     cards: list[tuple[int, str]] = field(default_factory=list)
 
 
-def seed(database: Path, rooms: int, phase: str, cards: int, max_cards: int) -> list[SeededRoom]:
+def seed(database: Path | str, rooms: int, phase: str, cards: int, max_cards: int) -> list[SeededRoom]:
     """One event of ``rooms`` rooms in ``phase``, each with ``cards`` issues (votes shown in Vote), written
-    through the domain into the SQLite file (a running server reads it on the next page load)."""
+    through the domain into the SQLite file or database URL (a running server reads it on the next page load)."""
     from sqlmodel import Session
 
     from spcp import db, plan
     from spcp.domain import events
     from spcp.links import facilitator_url
 
-    engine = db.make_engine(f'sqlite:///{database}')
+    engine = db.make_engine(str(database) if '://' in str(database) else f'sqlite:///{database}')
     the_plan = plan.load_plan()
     the_plan.setdefault('room', {})['max_cards_per_participant'] = max_cards
     try:
@@ -73,7 +75,7 @@ def seed_room(session: Any, room: Any, phase: str, cards: int) -> list[tuple[int
 def main(argv: list[str]) -> None:
     project, database, rooms, phase, cards, max_cards = argv
     sys.path.insert(0, project)
-    seeded = seed(Path(database), int(rooms), phase, int(cards), int(max_cards))
+    seeded = seed(database if '://' in database else Path(database), int(rooms), phase, int(cards), int(max_cards))
     print(json.dumps([[room.code, room.board_path, room.cards] for room in seeded]))
 
 
