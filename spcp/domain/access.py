@@ -169,18 +169,22 @@ def lock_participant(session: Session, participant_id: int) -> None:
     earlier actions wrote, in whichever server process they ran. Several processes share one PostgreSQL
     there, whose READ COMMITTED lets two transactions read the same count and both write; on SQLite
     (one process, one writer at a time) there is nothing to lock and nothing is sent."""
-    connection = session.connection()
-    if connection.dialect.name != 'sqlite':
-        connection.execute(_LOCK_PARTICIPANT, {'participant_id': participant_id})
+    if not one_writer(session):
+        session.connection().execute(_LOCK_PARTICIPANT, {'participant_id': participant_id})
 
 
 def lock_room(session: Session, room_id: object) -> None:
     """The same for the room's budgets kept by its staff (paper issues and dots, counted for the whole room):
     two boards entering paper dots at once, served by two processes, enter them one after the other.
     Taken before the room is read, so the room's row read next is the one the other board committed."""
-    connection = session.connection()
-    if connection.dialect.name != 'sqlite' and isinstance(room_id, int):
-        connection.execute(_LOCK_ROOM, {'room_id': room_id})
+    if not one_writer(session) and isinstance(room_id, int):
+        session.connection().execute(_LOCK_ROOM, {'room_id': room_id})
+
+
+def one_writer(session: Session) -> bool:
+    """Whether the store lets one writer at a time (SQLite): then no row needs a lock. Read from the session's
+    engine (7.5 µs through ``session.connection()``, a fraction of one from the engine)."""
+    return (session.bind or session.get_bind()).dialect.name == 'sqlite'
 
 
 def check_key(key: str) -> str:

@@ -3,11 +3,22 @@ or withdrawing their own card while the room is naming issues; cards typed from 
 cards before they are shown, when the room asks for it."""
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from sqlalchemy import func
 from sqlmodel import Session, col, select, update
 
 from . import paper, participant_writes, phases
-from .access import Actor, already_done, lock_room, record, require_facilitator, require_participant
+from .access import (
+    Actor,
+    already_done,
+    lock_participant,
+    lock_room,
+    one_writer,
+    record,
+    require_facilitator,
+    require_participant,
+)
 from .changes import CardChanged, CardRemoved, Change, ReviewChanged, ThemeChanged, VotesChanged
 from .errors import DomainError, NotAllowed, NotFound
 from .models import Card, Receipt, Room, Theme, Vote
@@ -102,6 +113,7 @@ def set_hidden(session: Session, actor: Actor, room_id: int, card_id: int, hidde
     if card.hidden == hidden:
         return []
     rejected, had_paper = card.pending, card.paper or card.paper_dots > 0
+    _lock_voters_of(session, [card.id])
     card.hidden, card.pending = hidden, False
     session.flush()
     voters = _trim_overdrawn(session, room, card) if not hidden else []
@@ -119,6 +131,7 @@ def _trim_overdrawn(session: Session, room: Room, card: Card) -> list[int]:
     on this card that would put them over budget. Returns the participants affected."""
     affected = []
     voters = session.exec(select(Vote.participant_id).where(Vote.card_id == card.id).distinct()).all()
+    _lock_voters(session, voters)
     for participant_id in voters:
         excess = dots_used(session, participant_id) - room.dots_per_participant
         if excess > 0:
@@ -128,6 +141,24 @@ def _trim_overdrawn(session: Session, room: Room, card: Card) -> list[int]:
             session.flush()
             affected.append(participant_id)
     return affected
+
+
+def _lock_voters(session: Session, voters: Iterable[int]) -> None:
+    """Wait for the voters' actions under way in other processes (a dot spent meanwhile is then counted) and
+    keep their next ones until this commits; in id order, so two boards do not wait for each other."""
+    for participant_id in sorted(voters):
+        lock_participant(session, participant_id)
+
+
+def _lock_voters_of(session: Session, card_ids: list[int]) -> None:
+    """``_lock_voters`` for everyone with a dot on these cards, taken before the cards change: a voter's
+    dot waits for a card being changed (``participant_writes.card_row``), so the card must not be changed
+    while waiting for that voter (two processes would wait for each other). PostgreSQL only: SQLite's
+    one writer runs one action at a time."""
+    if one_writer(session):
+        return
+    _lock_voters(session, session.exec(select(Vote.participant_id).where(col(Vote.card_id).in_(card_ids))
+                                       .distinct()).all())
 
 
 def _votes_change(session: Session, room: Room, card_id: int, participant_id: int) -> VotesChanged:
@@ -164,6 +195,7 @@ def merge(session: Session, actor: Actor, room_id: int, keep_id: int, other_ids:
     if not others:
         raise DomainError('Select at least two cards to merge.')
     had_paper = any(c.paper or c.paper_dots for c in [keep, *others])
+    _lock_voters_of(session, [keep.id, *(o.id for o in others)])
     voters = _move_votes(session, room, keep, others)
     _move_paper_dots(room, keep, others)
     if not keep.hidden:  # dots from a hidden card count again once merged into a shown one: as when showing it
@@ -191,6 +223,7 @@ def _move_votes(session: Session, room: Room, keep: Card, others: list[Card]) ->
             voters.add(vote.participant_id)
     session.flush()
     moved = {o.id for o in others}
+    _lock_voters(session, voters)
     for participant_id in voters:
         votes = session.exec(select(Vote).where(Vote.card_id == keep.id, Vote.participant_id == participant_id)
                              .order_by(col(Vote.id))).all()
@@ -247,6 +280,7 @@ def unmerge(session: Session, actor: Actor, room_id: int, card_id: int) -> list[
     ancestors, family = _family(session, room, card)
     holder = ancestors[-1]
     had_paper = card.paper or card.paper_dots > 0 or holder.paper
+    _lock_voters_of(session, [holder.id])
     card.merged_into_id, card.theme_id = None, holder.theme_id
     voters: set[int] = set()
     for vote in session.exec(select(Vote).where(Vote.card_id == holder.id,

@@ -26,8 +26,10 @@ _RECEIPT = select(RECEIPT.c.participant_id, RECEIPT.c.action, RECEIPT.c.result_i
 # the room's index finds the few cards of the room; the participant is in that one room
 _MY_CARDS = select(func.count()).select_from(CARD) \
     .where(CARD.c.room_id == bindparam('room_id'), CARD.c.participant_id == bindparam('participant_id'))
+# FOR SHARE (PostgreSQL; nothing on SQLite): a card being hidden or merged away in another process's transaction
+# is read once that commits, as it then is, so no dot lands on a card the facilitator just took away
 _CARD = select(CARD.c.id, CARD.c.room_id, CARD.c.hidden, CARD.c.pending, CARD.c.merged_into_id, CARD.c.paper_dots) \
-    .where(CARD.c.id == bindparam('card_id'))
+    .where(CARD.c.id == bindparam('card_id')).with_for_update(read=True)
 # my dots by card, and whether the card is hidden (a hidden card gives its dots back)
 _MY_DOTS = select(VOTE.c.card_id, CARD.c.hidden, func.count()).join(CARD, CARD.c.id == VOTE.c.card_id) \
     .where(VOTE.c.participant_id == bindparam('participant_id')).group_by(VOTE.c.card_id, CARD.c.hidden)

@@ -210,3 +210,38 @@ def test_paper_dots_entered_at_once_never_exceed_the_room_s_paper_budget(engine,
     assert session.exec(select(func.sum(Card.paper_dots)).where(Card.room_id == room.id)).one() == 3
     assert sorted(r if isinstance(r, str) else type(r).__name__ for r in results) == \
         ['Paper dots left to place on this card: 0.'] * (THREADS - 3) + ['list'] * 3
+
+
+def test_a_card_shown_again_while_its_voter_spends_the_dot_it_gave_back_trims_to_the_budget(
+        engine, session, room, fac, ballot, join):
+    """The facilitator shows a hidden card (its dots count again) while its voter spends the dot it gave
+    back, on two processes: whichever commits first, the voter ends within the budget."""
+    for round_ in range(ROUNDS):
+        voter = join(room)
+        hidden, *spent = ballot[4 * (round_ % 2):4 * (round_ % 2) + 3]
+        for card in (hidden, *spent):
+            voting.add_dot(session, voter, room.id, card, uuid.uuid4().hex)
+        cards.set_hidden(session, fac, room.id, hidden, True)  # its dot is given back: one to spend
+        spare = next(card for card in ballot if card not in (hidden, *spent))
+        at_once(engine, [partial(cards.set_hidden, actor=fac, room_id=room.id, card_id=hidden, hidden=False),
+                         partial(voting.add_dot, actor=voter, room_id=room.id, card_id=spare, key=uuid.uuid4().hex)])
+        assert _count(session, Vote, participant_id=voter.participant_id) == 3
+        cards.set_hidden(session, fac, room.id, hidden, True)  # the next round starts from a hidden card
+        cards.set_hidden(session, fac, room.id, hidden, False)
+
+
+def test_a_dot_on_a_card_being_merged_away_moves_with_it_or_is_refused(engine, session, room, fac, goto, join):
+    """A dot tapped on a card while the facilitator merges that card into another, on two processes: the dot
+    is refused (the card is gone) or lands before the merge and moves with it; never left on a merged card."""
+    goto(fac, room, 'issues')
+    author = join(room)
+    pairs = [[cards.submit(session, author, room.id, f'issue {i}{side}', uuid.uuid4().hex)[0].id for side in 'ab']
+             for i in range(ROUNDS)]
+    goto(fac, room, 'vote')
+    for keep, other in pairs:
+        voter = join(room)
+        results = at_once(engine, [partial(cards.merge, actor=fac, room_id=room.id, keep_id=keep, other_ids=[other]),
+                                   partial(voting.add_dot, actor=voter, room_id=room.id, card_id=other,
+                                           key=uuid.uuid4().hex)])
+        assert session.exec(select(Vote.card_id).where(Vote.participant_id == voter.participant_id)).all() == \
+            ([] if results[1] == 'That card is no longer there.' else [keep]), results
