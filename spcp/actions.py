@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
-from . import db, live
+from . import db, hardening, live
 from .domain import audit
 from .domain.access import Actor, Role
 from .domain.changes import Change
@@ -64,8 +64,7 @@ def configure(cfg: Settings) -> Limits:
     global _limits  # noqa: PLW0603
     store = None
     if make_url(cfg.database_url).get_backend_name() != 'sqlite':
-        from .server import storage_secret  # the cookie secret, the same for every process of the data folder
-        store = SharedStore(db.engine, storage_secret(cfg))
+        store = SharedStore(db.engine, hardening.storage_secret(cfg.data_dir))  # the same for every process
     _limits = Limits(cfg.rates, cfg.joins_per_address, store)
     return _limits
 

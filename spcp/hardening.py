@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import os
+import secrets
 import stat
 import sys
 from collections.abc import Iterable
@@ -115,6 +116,17 @@ def write_private(path: Path, text: str) -> bool:
     with os.fdopen(fd, 'w', encoding='utf-8') as handle:
         handle.write(text)
     return True
+
+
+def storage_secret(data_dir: Path) -> str:
+    """The secret kept beside the data: it signs browser ids (cookies), so they stay valid across restarts and
+    every server process of the data folder reads the same one; it also keys the hashed addresses of shared
+    rate limits (rate_limits.py)."""
+    path = data_dir / SECRET_FILE
+    if not path.exists():
+        data_dir.mkdir(mode=PRIVATE_DIR, parents=True, exist_ok=True)
+        write_private(path, secrets.token_urlsafe(32))  # 0600 from the start, never world-readable
+    return path.read_text(encoding='utf-8').strip()
 
 
 def use_nicegui_storage(data_dir: Path) -> Path:

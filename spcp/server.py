@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gc
-import secrets
 
 from nicegui import app, ui
 
@@ -24,11 +23,7 @@ ASSET_VERSION = '16'  # bump when assets/ change, so phones do not keep a stale 
 
 def storage_secret(cfg: Settings) -> str:
     """A secret kept beside the data, so browser ids (cookies) stay valid across restarts."""
-    path = cfg.data_dir / hardening.SECRET_FILE
-    if not path.exists():
-        cfg.data_dir.mkdir(mode=hardening.PRIVATE_DIR, parents=True, exist_ok=True)
-        hardening.write_private(path, secrets.token_urlsafe(32))  # 0600 from the start, never world-readable
-    return path.read_text(encoding='utf-8').strip()
+    return hardening.storage_secret(cfg.data_dir)
 
 
 def tls_options(cfg: Settings) -> dict[str, str]:
