@@ -16,7 +16,7 @@ from sqlmodel import Session
 from . import db, live
 from .actions import BUSY, TOO_FAST, Outcome, limits
 from .domain import access, passwords, plenary, rooms
-from .domain.access import Actor
+from .domain.access import Actor, Role
 from .domain.changes import PresenceChanged
 from .domain.errors import DomainError, NotFound, msgid
 from .presence import presence
@@ -58,9 +58,23 @@ def find_room(code: str, *, address: str) -> Outcome:
     return _guard(lookup)
 
 
+def visitor(code: str, *, device: str) -> Outcome:
+    """Whom a phone's page is built for before its socket connects: the participant this phone (``device``)
+    already is in the room, or a newcomer without a participant id. Makes nothing: a participant is made by
+    :func:`join`, once the page really connects."""
+    def look() -> Outcome:
+        with db.session() as session:
+            actor = rooms.rejoin(session, code, device) if device else None
+            if actor is None:
+                room = access.room_by_code(session, code)
+                actor = Actor(Role.PARTICIPANT, room.event_id, room.id)
+            return Outcome(True, value=actor)
+    return _guard(look)
+
+
 def join(code: str, *, device: str, address: str) -> Outcome:
     """The participant for this phone (``device``: its browser id). A new participant is created
-    only if ``address`` has not already made the room's limit of them."""
+    only if ``address`` has not already made the room's limit of them; only then has the outcome changes."""
     def enter() -> Outcome:
         with db.session() as session:
             actor = rooms.rejoin(session, code, device)

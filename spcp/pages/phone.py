@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
+import nicegui
 from nicegui import app, ui
-from nicegui.client import ClientConnectionTimeout
 from starlette.requests import Request
 
 from .. import entry, live, room_reads
@@ -14,7 +15,7 @@ from ..domain import views
 from ..domain.access import Actor
 from ..domain.changes import CardChanged, Change, PhaseChanged, TimerChanged
 from ..domain.plenary import PlenaryOpened
-from ..domain.views import RoomView
+from ..domain.views import MeView, RoomView
 from ..i18n import Translator
 from .components.phone_issues import IssuesPhase
 from .components.phone_seat import Drafts, PhonePhase, PhoneSeat
@@ -28,42 +29,42 @@ from .outbox import Outbox
 from .privacy import privacy_button
 from .widgets import client_address, frame, refusal_page, show_timer, tell, timer_label
 
-CONNECT_TIMEOUT_S = 60  # a phone that has not connected by then was a preview or a prefetch: nobody joins
+# The first load's big scripts, asked for with the page's first bytes: as plain `defer` scripts at the end of
+# the body they wait, at low priority, behind the style sheets and our own small scripts for one of HTTP/1.1's
+# six connections (on the slow phone Quasar's 130 KB started 0.6 s after the page had arrived).
+_STATIC = f'/_nicegui/{nicegui.__version__}/static'
+FIRST_LOAD_HINTS = (f'<link rel="preload" as="script" href="{_STATIC}/quasar.umd.prod.js">'
+                    f'<link rel="modulepreload" href="{_STATIC}/vue.esm-browser.prod.js">'
+                    f'<link rel="preload" as="script" href="{_STATIC}/socket.io.min.js">'
+                    f'<link rel="preload" as="script" href="{_STATIC}/nicegui.js">'
+                    f'<link rel="modulepreload" href="{_STATIC}/dompurify.mjs">')
 
 
 @ui.page('/r/{code}')
-async def phone_page(code: str, request: Request) -> None:
+def phone_page(code: str, request: Request) -> None:
+    """The room is in the page's first HTML, built for whoever this phone is before its socket connects;
+    joining (making a participant, within the limit per address) waits for the socket, as it always did."""
     tr = reader(request)
     frame(tr, tr('SPCP Live'))
+    ui.add_head_html(FIRST_LOAD_HINTS)
     address = client_address(request)
     found = entry.find_room(code, address=address)
     if not found.done:
         refusal_page(tr, tr('Room not found'), found)
         ui.link(tr('Type a room code'), '/').classes('phone-meta')
         return
-    waiting = ui.label(tr('Connecting…')).classes('phone-prompt')
     device = app.storage.browser.get('id', '')
-    client = ui.context.client
-    try:  # a participant is made only by a page that really connects, never by a plain GET
-        await client.connected(timeout=CONNECT_TIMEOUT_S)
-    except ClientConnectionTimeout:
+    visitor = entry.visitor(found.value.code, device=device)
+    if not visitor.done:
+        refusal_page(tr, tr('Cannot join this room'), visitor)
         return
-    if client.is_deleted or not client.has_socket_connection:  # a prefetch, dropped unconnected
-        return
-    joined = entry.join(found.value.code, device=device, address=address)
-    waiting.delete()
-    if not joined.done:
-        refusal_page(tr, tr('Cannot join this room'), joined)
-        return
-    actor = joined.value
-    plenary = entry.plenary_seat(actor, device=device)  # the hall has moved to the plenary: go there
-    if plenary.done and plenary.value is not None:
-        actor = plenary.value
-    screen = PhoneScreen(tr, actor, read(actor, views.snapshot, room_id=actor.room_id), address,
+    screen = PhoneScreen(tr, visitor.value, read(visitor.value, views.snapshot, room_id=found.value.id), address,
                          device=device)  # a page load: a fresh read
-    entry.connected(screen.actor, now=True)
-    client.on_disconnect(lambda: entry.connected(screen.actor, now=False))
-    client.on_connect(lambda: entry.connected(screen.actor, now=True))
+    # A participant is made only by a page that really connects, never by a plain GET (a link preview, a
+    # prefetch that is never shown): on the socket's handshake, which NiceGUI completes before it takes any
+    # event of that socket, so a tap made while the phone was connecting is handled once it has joined.
+    ui.context.client.on_connect(screen.connected)
+    ui.context.client.on_disconnect(screen.disconnected)
 
 
 # each phase's part of the phone, built inside the phase body (see spcp/pages/components/phone_*.py)
@@ -71,16 +72,23 @@ PHONE_PHASES: dict[str, type[PhonePhase]] = {
     'welcome': WelcomePhase, 'issues': IssuesPhase, 'vote': VotePhase,
     'themes': ThemesPhase, 'solutions': SolutionsPhase, 'wrapup': WrapupPhase,
 }
+# the phases whose part shows a newcomer nothing anybody wrote (the others show the room's cards): built into
+# the first HTML before the phone has joined, which a link preview's GET gets too
+OPEN_PHASES = frozenset({'welcome', 'issues'})
 
 
 class PhoneScreen:
     """One phone's view of its room. Rebuilt on a phase change, updated element by element otherwise
-    (by the current phase's component). The outbox receives it too: it acts through ``act``."""
+    (by the current phase's component). Built before the phone has joined (``actor`` without a participant
+    id for a newcomer), then ``seat``ed; the outbox receives it too: it acts through ``act``."""
 
     def __init__(self, tr: Translator, actor: Actor, view: RoomView, address: str, *, device: str = '') -> None:
         self.tr, self.actor, self.view, self.address, self.device = tr, actor, view, address, device
         self.drafts = Drafts()  # outlives the phases: text being typed survives a rebuild
-        with ui.column().classes('phone'):
+        self.closed = False
+        self.joined: bool | None = None  # not yet (no socket so far), or whether it could join
+        self.outbox: Outbox | None = None  # made once joined: before that a tap has no participant to act as
+        with ui.column().classes('phone') as self.root:
             with ui.column().classes('phone-top'):
                 with ui.row().classes('w-full items-center justify-between no-wrap'):
                     self.room_label = ui.label(f'{view.event_name} · {view.name}').classes('phone-room') \
@@ -90,10 +98,57 @@ class PhoneScreen:
                         language_switch(self.tr)
                 self.phase_label = ui.label().classes('phone-phase').props('role=heading aria-level=1')
                 self.timer = timer_label(self.tr, view.timer, 'phone-meta').mark('timer')
+                self.waiting: ui.label | None = ui.label(tr('Connecting…')).classes('phone-meta')
             self.body = ui.column().classes('phone-section')
-        self.outbox = Outbox(self)
         self.render()
         live.subscribe(view.id, self.apply)
+
+    def connected(self) -> None:
+        """The page's socket connected (its handshake): the first time, the phone joins; then the boards count it."""
+        if self.joined is None:
+            self.joined = self.join()
+        if self.joined:
+            entry.connected(self.actor, now=True)
+
+    def disconnected(self) -> None:
+        if self.joined:
+            entry.connected(self.actor, now=False)
+
+    def join(self) -> bool:
+        """Make this phone a participant (within the limit per address), or show why it may not be one."""
+        joined = entry.join(self.view.code, device=self.device, address=self.address)
+        if not joined.done:
+            self.close()
+            refusal_page(self.tr, self.tr('Cannot join this room'), joined)
+            return False
+        actor = joined.value
+        plenary = entry.plenary_seat(actor, device=self.device)  # the hall has moved to the plenary: go there
+        if plenary.done and plenary.value is not None:
+            actor = plenary.value
+        self.seat(actor, made_now=bool(joined.changes) and actor == joined.value)
+        return True
+
+    def seat(self, actor: Actor, *, made_now: bool) -> None:
+        """The phone has joined as ``actor`` (``made_now``: a participant just made, who has done nothing yet).
+        The screen built before stays when it is theirs already; otherwise their room is read and shown."""
+        before, self.actor = self.actor, actor
+        if self.waiting is not None:
+            self.waiting.delete()
+            self.waiting = None
+        self.outbox = Outbox(self)  # moved to another room below, it follows that one
+        if actor != before:
+            if made_now and self.phase_of is None and self.view.phase in OPEN_PHASES:
+                self.phase_seat.participant_id = actor.participant_id  # the newcomer's screen is theirs as built
+                me = MeView(actor.participant_id, dots_left=self.view.dots_per_participant)
+                self.view = replace(self.view, me=me)
+            else:
+                moved = actor.room_id != before.room_id
+                self.show_room(read(actor, views.snapshot, room_id=actor.room_id), moved=moved)
+
+    def close(self) -> None:
+        """The phone may not join: the room leaves its screen."""
+        self.closed = True
+        self.root.delete()
 
     def act(self, action: Callable[..., Any], **kwargs: Any) -> Outcome:
         """Do a participant action through the one seam (rate-limited by participant and address)."""
@@ -104,24 +159,30 @@ class PhoneScreen:
         self.render()
 
     def render(self) -> None:
-        """The whole phase (page load, phase change, a re-read): the title, the plan's prompt, the phase's part."""
+        """The whole phase (page load, phase change, a re-read): the title, the plan's prompt, the phase's part
+        (before the phone has joined, only a phase that shows nothing anybody wrote)."""
         self.phase_label.set_text(self.tr(self.view.current.title))
         self.drafts.keep()
         self.body.clear()
-        seat = PhoneSeat(self.tr, self.view, self.actor.participant_id, self.act, self.refresh, self.drafts)
+        self.phase_of = self.actor.participant_id  # whom the phase's part was built for
+        self.phase_seat = PhoneSeat(self.tr, self.view, self.phase_of, self.act, self.refresh, self.drafts)
         with self.body:
             if self.view.phase != 'welcome':  # the plan's welcome prompt is for the room ("scan the code")
                 ui.label(self.tr(self.view.current.prompt)).classes('phone-prompt')
-            self.phase: PhonePhase = PHONE_PHASES[self.view.phase](seat)
+            if self.phase_of is None and self.view.phase not in OPEN_PHASES:
+                self.phase: PhonePhase = NoPhase()
+            else:
+                self.phase = PHONE_PHASES[self.view.phase](self.phase_seat)
 
     def apply(self, change: Change) -> None:
         """A change of the room: the phase and the timer are the screen's, anything else the phase's."""
         others_pending = isinstance(change, CardChanged) and change.card.pending \
             and change.card.author_id != self.actor.participant_id
-        if change.room_id != self.view.id or others_pending:
+        if change.room_id != self.view.id or others_pending or self.closed:
             return  # a room this phone has left (for the plenary); a card waiting for review (only its author's)
         if isinstance(change, PlenaryOpened):
-            self.move_to_plenary()
+            if self.joined:  # a phone still connecting goes to the plenary as it joins
+                self.move_to_plenary()
         elif isinstance(change, PhaseChanged):
             self.refresh()
         elif isinstance(change, TimerChanged):
@@ -138,10 +199,23 @@ class PhoneScreen:
             return
         entry.connected(self.actor, now=False)
         self.actor = moved.value
-        self.view = read(self.actor, room_reads.snapshot, room_id=self.actor.room_id)  # one read for the hall
-        self.room_label.set_text(f'{self.view.event_name} · {self.view.name}')
-        show_timer(self.timer, self.view.timer)
-        self.outbox.follow(self.view.code)
+        self.show_room(read(self.actor, room_reads.snapshot, room_id=self.actor.room_id), moved=True)  # one read
         entry.connected(self.actor, now=True)
-        live.subscribe(self.view.id, self.apply)
+
+    def show_room(self, view: RoomView, *, moved: bool) -> None:
+        """Show ``view``, the actor's room: ``moved`` to another room (the plenary), follow that one."""
+        self.view = view
+        if moved:
+            self.room_label.set_text(f'{view.event_name} · {view.name}')
+            show_timer(self.timer, view.timer)
+            if self.outbox is not None:
+                self.outbox.follow(view.code)
+            live.subscribe(view.id, self.apply)
         self.render()
+
+
+class NoPhase:
+    """The phase's part of a phone that has not joined yet, where the phase shows what others wrote."""
+
+    def apply(self, change: Change) -> None:
+        """Nothing to show until the phone has joined (then the phase is built)."""

@@ -190,7 +190,7 @@ class People:
         client = RawClient(self.live.base_url, http)
         self.opened.append(client)
         client.open(room['join_url'])
-        client.find_one(classes='phone-phase')  # the phone page, not "Room not found"
+        client.find_one(classes='spcp-outbox')  # the phone page, joined (its room shows before it has)
         return client
 
     def board(self, room: dict) -> RawClient:

@@ -100,9 +100,9 @@ def join_once(live: LiveServer, room: dict, address: str) -> str:
         return 'http 429'
     try:
         outcome = phone.wait_for(lambda: 'refused' if phone.find(text='Cannot join this room')
-                                 else 'joined' if phone.find(classes='phone-room') else '', what='join or refusal')
-        if outcome == 'refused':
-            assert FULL in phone.texts()
+                                 else 'joined' if phone.find(classes='spcp-outbox') else '', what='join or refusal')
+        if outcome == 'refused':  # the room shown before the socket connected has left the screen
+            assert FULL in phone.texts() and not phone.find(classes='phone-room')
         return outcome
     finally:
         phone.close()
