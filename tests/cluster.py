@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import json
 import os
-import secrets
 import shutil
 import signal
 import subprocess
@@ -183,7 +182,7 @@ def start(database_url: str, folder: Path, *, processes: int = 2, proxy: bool = 
     # as deployed (scripts/cluster.sh): the phone's address is the one in the proxy's X-Forwarded-For
     trusted = {'SPCP_TRUSTED_PROXIES': '127.0.0.1'} if proxy else {}
     env = process_env(folder, database_url, public_url, trusted | (settings or {}))
-    hardening.write_private(folder / 'data' / hardening.SECRET_FILE, secrets.token_urlsafe(32))
+    hardening.storage_secret(folder / 'data')  # made once, before the processes all read it
     cluster = Cluster(folder, database_url, create_event(env, rooms, name),
                       [f'http://127.0.0.1:{port}' for port in ports], public_url if proxy else None)
     try:
