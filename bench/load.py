@@ -485,8 +485,8 @@ def summarize(args: argparse.Namespace, server: Server, probe: LagProbe, results
         'loop_lag_p99_ms': percentile(blocked, 99), 'loop_lag_max_ms': percentile(blocked, 100),
         'request_lag_p99_ms': percentile(lags, 99), 'request_lag_max_ms': percentile(lags, 100),
         'probe_idle_ms': round(server.probe_idle * 1000, 2), 'probe_failures': probe.failures,
-        'gc_pauses': gc_figures(server.gc_pauses),  # the server's garbage collections during the run, per generation
-        'gc_pauses_before': gc_figures(server.gc_pauses_before),  # and before it: start-up, pages built, joins
+        'gc_pauses': gc_figures(server.gc_pauses, start),  # the server's garbage collections in the run, per generation
+        'gc_pauses_before': gc_figures(server.gc_pauses_before, start),  # and before it: start-up, pages built, joins
         'phase_change_max_ms': main['max_ms'] if args.scenario in ('phase', 'plenary') else None,
         **server_figures(args, server, cpu_end, wall),
         'generator_cpu_s': round(sum(r['cpu_s'] for r in results), 2),
@@ -628,9 +628,10 @@ def read_gc_pauses(server: Server, since: float) -> None:
     server.gc_pauses_before = [pause for pause in pauses if pause[0] < since]
 
 
-def gc_figures(pauses: list[tuple[float, int, float, float]] | None) -> dict[str, Any] | None:
+def gc_figures(pauses: list[tuple[float, int, float, float]] | None, start: float) -> dict[str, Any] | None:
     """Per generation: how many collections, how long (ms: p50, p99, max), their sum, and the CPU time (ms) of the
-    longest and of all (the part that other load on this machine does not stretch)."""
+    longest and of all (the part that other load on this machine does not stretch); full ones: when (s after
+    ``start``, the go)."""
     if pauses is None:
         return None
     figures = {}
@@ -640,6 +641,8 @@ def gc_figures(pauses: list[tuple[float, int, float, float]] | None) -> dict[str
             figures[str(generation)] = spread(took) | {'total_ms': round(sum(took) * 1000, 1),
                                                        'cpu_max_ms': percentile(cpu, 100),
                                                        'cpu_total_ms': round(sum(cpu) * 1000, 1)}
+    if '2' in figures:
+        figures['2']['ended_at_s'] = [round(p[0] - start, 1) for p in pauses if p[1] == 2]
     return figures
 
 

@@ -2,11 +2,9 @@
 ``main_file`` all come through :func:`start`."""
 from __future__ import annotations
 
-import gc
-
 from nicegui import app, ui
 
-from spcp import actions, db, hardening, icons, loop_watch, proxies, settings, static_files
+from spcp import actions, db, gc_policy, hardening, icons, loop_watch, proxies, settings, static_files
 from spcp.http_limits import PageLoadLimit
 from spcp.pages import card_lists
 from spcp.pages.language import QUASAR_LANGUAGE, HtmlDirection
@@ -91,9 +89,8 @@ def start(cfg: Settings | None = None, *, announce: bool = True) -> None:
     if announce:
         from spcp.links import announce as print_urls
         app.on_startup(lambda: print_urls(cfg))
-    # measured: full GC pauses reached 636 ms under load; freeze start-up objects, collect less often
-    gc.set_threshold(50_000, 50, 100)
-    app.on_startup(gc.freeze)
+    gc_policy.install()  # small young generations, the full collection when the loop is quiet (gc_policy.py)
+    app.on_startup(gc_policy.started)
     ui.run(host=cfg.host, port=cfg.port, title='SPCP Live', storage_secret=storage_secret(cfg),
            reload=False, show=False, reconnect_timeout=RECONNECT_TIMEOUT_S, favicon=ASSETS_DIR / 'favicon.svg',
            language='en-US', show_welcome_message=False,
