@@ -9,9 +9,9 @@ locale, opens the room's join URL in a new browser context (empty cache, HTTP ca
 locale as ``Accept-Language``) and waits until the room is shown and the network has been quiet for
 a while. Prints, per locale, the median over the runs of: requests, KB on the wire (encoded bodies
 and headers), KB of bodies as decoded, KB of fonts, and the time to a usable page: from navigation
-start until the room's heading is on screen, the socket is connected and, a frame later, every font
-the page shows that hides text until it arrives (``font-display`` auto or block) has loaded; then
-the time until every font has (``document.fonts.ready``: our Devanagari and Arabic faces swap in,
+start until the room's heading and its phase's part are on screen, the socket is connected and, a
+frame later, every font the page shows that hides text until it arrives (``font-display`` auto or
+block) has loaded; then the time until every font has (``document.fonts.ready``: our Devanagari and Arabic faces swap in,
 the text is readable before them in the phone's own font). Profiles: ``normal`` (loopback as is) and
 ``slow``, issue 16's slow phone (CPU throttled 4x, 1.6 Mbit/s down, 750 kbit/s up, 150 ms latency,
 set through Chromium's DevTools protocol). ``--detail`` lists every response of the last English
@@ -58,13 +58,14 @@ PROFILES: dict[str, dict] = {
     'slow': {'cpu': 4, 'network': {'offline': False, 'latency': 150, 'downloadThroughput': 1_600_000 / 8,
                                    'uploadThroughput': 750_000 / 8}},
 }
-# Marks window.__usable (ms since navigation start) once the room's heading is shown, the socket is
-# connected and, a frame later, every font that hides its text while loading has loaded; then
+# Marks window.__usable (ms since navigation start) once the room's heading and its phase's part are
+# shown, the socket is connected and, a frame later, every font that hides its text while loading has loaded; then
 # window.__fonts once every font has (the swap faces too).
 USABLE_SCRIPT = '''(() => {
   const shown = () => {
     const heading = document.querySelector('.phone-phase');
-    return heading && heading.getClientRects().length && window.socket && window.socket.connected;
+    return heading && heading.getClientRects().length && document.querySelector('.phone-section > *')
+      && window.socket && window.socket.connected;
   };
   const hiding = () => [...document.fonts].filter(
     (face) => face.status === 'loading' && !['swap', 'fallback', 'optional'].includes(face.display));
@@ -83,7 +84,7 @@ USABLE_SCRIPT = '''(() => {
 
 # Marks, in window.__marks, when each step of a first load was first seen (polled every 5 ms, so within
 # 5 ms of it, or later while the main thread is busy): the scripts defined, Vue's app mounted, the socket
-# made, connected and through NiceGUI's handshake, the room's heading on screen.
+# made, connected and through NiceGUI's handshake, the room's heading on screen, its phase's part drawn.
 TIMELINE_SCRIPT = '''(() => {
   const marks = window.__marks = {};
   const at = (name, seen) => { if (seen && !(name in marks)) marks[name] = performance.now(); };
@@ -98,6 +99,7 @@ TIMELINE_SCRIPT = '''(() => {
     at('handshake done', window.did_handshake);
     const heading = document.querySelector('.phone-phase');
     at('heading shown', heading && heading.getClientRects().length);
+    at('phase drawn', document.querySelector('.phone-section > *'));
     if (window.__usable !== undefined) { at('usable', true); clearInterval(poll); }
   }, 5);
 })();'''

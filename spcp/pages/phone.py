@@ -17,6 +17,7 @@ from ..domain.changes import CardChanged, Change, PhaseChanged, TimerChanged
 from ..domain.plenary import PlenaryOpened
 from ..domain.views import MeView, RoomView
 from ..i18n import Translator
+from .components.phone_after_mount import AfterMount
 from .components.phone_issues import IssuesPhase
 from .components.phone_seat import Drafts, PhonePhase, PhoneSeat
 from .components.phone_solutions import SolutionsPhase
@@ -99,7 +100,7 @@ class PhoneScreen:
                 self.phase_label = ui.label().classes('phone-phase').props('role=heading aria-level=1')
                 self.timer = timer_label(self.tr, view.timer, 'phone-meta').mark('timer')
                 self.waiting: ui.label | None = ui.label(tr('Connecting…')).classes('phone-meta')
-            self.body = ui.column().classes('phone-section')
+            self.body = AfterMount().classes('phone-section')  # the socket connects while it is drawn
         self.render()
         live.subscribe(view.id, self.apply)
 
