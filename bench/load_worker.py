@@ -266,7 +266,9 @@ class Worker:
         self.joins.append(record)
         try:
             tab = await self.tab(f'/r/{room.code}', assets=self.plan.assets)
-            await tab.wait_for(lambda: lp.issue_box(tab), timeout=self.plan.timeout, what='the issue box')
+            # joined (the outbox comes with the participant; the issue box is in the first HTML already)
+            await tab.wait_for(lambda: lp.issue_box(tab) and lp.outbox_room(tab), timeout=self.plan.timeout,
+                               what='the issue box of a joined phone')
             if self.plan.assets:
                 await tab.load_components()
             record['usable'] = time.monotonic()
