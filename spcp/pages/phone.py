@@ -140,6 +140,7 @@ class PhoneScreen:
         if actor != before:
             if made_now and self.phase_of is None and self.view.phase in OPEN_PHASES:
                 self.phase_seat.participant_id = actor.participant_id  # the newcomer's screen is theirs as built
+                self.phase_of = actor.participant_id
                 me = MeView(actor.participant_id, dots_left=self.view.dots_per_participant)
                 self.view = replace(self.view, me=me)
             else:
@@ -185,7 +186,10 @@ class PhoneScreen:
             if self.joined:  # a phone still connecting goes to the plenary as it joins
                 self.move_to_plenary()
         elif isinstance(change, PhaseChanged):
-            self.refresh()
+            if change.phase != self.view.phase or self.phase_of != self.actor.participant_id:
+                self.refresh()
+            # else this page was built in that phase already: opened just after the change, which reached it late
+            # (from another server process, relay.py); rebuilding would drop what the phone is tapping
         elif isinstance(change, TimerChanged):
             show_timer(self.timer, change.timer)
         else:

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from nicegui.testing import User
 
+from spcp import live
 from spcp.domain import rooms, themes
+from spcp.domain.changes import PhaseChanged
 
 from .conftest import card_ids, facilitate, settle, write
 from .test_trust import participants
@@ -75,3 +77,19 @@ async def test_a_newcomer_opening_in_vote_gets_the_vote_list_with_all_dots_once_
     await newcomer.should_see('Dots left: 3 of 3')
     assert len(newcomer.find(marker='vote-list').elements) == 1
     assert participants(room.id) == 2
+
+
+async def test_a_late_change_to_the_phase_a_phone_already_shows_keeps_its_screen(user: User, event) -> None:
+    """With several server processes a phase change can reach a page built after it (relayed from the process
+    that made it): the phone already shows that phase, so nothing is rebuilt under a finger."""
+    room = event.rooms[0]
+    facilitate(room, rooms.set_phase, 'issues')
+    await user.open(f'/r/{room.code}')
+    await user.should_not_see('Connecting…')
+    box = user.find(marker='issue-input').elements.pop()
+    live.receive([PhaseChanged(room.id, 'issues')])
+    await settle()
+    assert user.find(marker='issue-input').elements.pop() is box
+    live.receive([PhaseChanged(room.id, 'vote')])  # a phase it does not show: the room is read afresh, rebuilt
+    await settle()
+    assert user.find(marker='issue-input').elements.pop() is not box  # (still Issues: the database says so)
