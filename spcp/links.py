@@ -192,6 +192,8 @@ def reach_lines(cfg: Settings, base: str, *, probe: Callable[[int], firewall.Ver
     """The start-up lines saying who can open ``base``: phones (and whether the firewall lets them in),
     or, for a loopback address, only this laptop and how to let phones in."""
     host = (cfg.host or '').strip()
+    if cfg.trusted_proxies:  # one of several processes (README, "Several processes"): phones come through the proxy
+        return [f'SPCP Live is running on {host}:{cfg.port} behind a proxy. Phones open {base}/']
     if _loopback(urlsplit(base).hostname or ''):
         if _loopback(host):
             why, how = (f'it listens on {host} only', 'To let phones on the same Wi-Fi or hotspot in, start it with '

@@ -10,11 +10,12 @@ import sys
 import tomllib
 import urllib.request
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from spcp import firewall, links
+from spcp import firewall, links, proxies
 from spcp.firewall import ALLOWED, BLOCKED, INACTIVE, UNSURE, Probe, Verdict
 from spcp.settings import Settings
 
@@ -33,6 +34,12 @@ def never(port: int) -> Verdict:
 
 
 # --- who can open the links -------------------------------------------------------------------------
+
+def test_a_process_behind_a_proxy_names_the_proxys_address_not_its_own():
+    behind = replace(cfg('127.0.0.1', 'http://192.168.4.1:8080', port=8081), trusted_proxies=proxies.parse('127.0.0.1'))
+    assert links.reach_lines(behind, 'http://192.168.4.1:8080', probe=never) == [
+        'SPCP Live is running on 127.0.0.1:8081 behind a proxy. Phones open http://192.168.4.1:8080/']
+
 
 def test_loopback_server_says_only_this_laptop_and_how_to_let_phones_in():
     lines = links.reach_lines(cfg('127.0.0.1'), 'http://127.0.0.1:8080', probe=never)
