@@ -11,9 +11,9 @@ a while. Prints, per locale, the median over the runs of: requests, KB on the wi
 and headers), KB of bodies as decoded, KB of fonts, and the time to a usable page: from navigation
 start until the room's heading and its phase's part are on screen, the socket is connected and, a
 frame later, every font the page shows that hides text until it arrives (``font-display`` auto or
-block) has loaded; then the time until every font has (``document.fonts.ready``: our Devanagari and Arabic faces swap in,
-the text is readable before them in the phone's own font). Profiles: ``normal`` (loopback as is) and
-``slow``, issue 16's slow phone (CPU throttled 4x, 1.6 Mbit/s down, 750 kbit/s up, 150 ms latency,
+block) has loaded; then the time until every font has (``document.fonts.ready``: our Devanagari and
+Arabic faces swap in, the text is readable before them in the phone's own font). Profiles: ``normal``
+(loopback as is) and ``slow``, issue 16's slow phone (CPU throttled 4x, 1.6 Mbit/s down, 750 kbit/s up, 150 ms latency,
 set through Chromium's DevTools protocol). ``--detail`` lists every response of the last English
 load (URL, status, encoding, bytes); ``--revisit`` also opens the page a second time in the same
 context with the HTTP cache on (what a phone costs when it comes back, e.g. after a reload).
