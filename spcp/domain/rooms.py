@@ -63,12 +63,6 @@ def rejoin(session: Session, code: str, device: str) -> Actor | None:
     return None if participant is None else Actor(Role.PARTICIPANT, room.event_id, room.id, participant.id)
 
 
-def participant_of_device(session: Session, room_id: int, device: str) -> int | None:
-    """The participant id of this phone (its browser id) in the room, if it has joined."""
-    return session.exec(select(Participant.id).where(Participant.room_id == room_id,
-                                                     Participant.device == device)).first()
-
-
 def set_expected_size(session: Session, actor: Actor, room_id: int, size: int | None) -> list[Change]:
     """How many people the facilitator expects (``None``: not said); more joins than that show a warning."""
     room = require_facilitator(session, actor, room_id)
