@@ -68,7 +68,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -203,6 +203,23 @@ def cpu_seconds(pid: int | None) -> float | None:
         fields = Path(f'/proc/{pid}/stat').read_text().rsplit(')', 1)[1].split()
         return (int(fields[11]) + int(fields[12])) / os.sysconf('SC_CLK_TCK')
     return None
+
+
+def thread_cpu_seconds(pid: int | None) -> dict[str, float]:
+    """CPU seconds of each thread of a process, summed by thread name ("event loop" for the main thread, whose
+    time is what phones wait for; the process total also counts the grouping help and other helpers, which
+    take what the loop leaves)."""
+    found: dict[str, float] = {}
+    if pid is None:
+        return found
+    with contextlib.suppress(OSError):
+        for task in Path(f'/proc/{pid}/task').iterdir():
+            with contextlib.suppress(OSError):
+                name_part, rest = task.joinpath('stat').read_text().rsplit(')', 1)
+                name = 'event loop' if task.name == str(pid) else name_part.split('(', 1)[1].rstrip('_0123456789')
+                fields = rest.split()
+                found[name] = found.get(name, 0.0) + (int(fields[11]) + int(fields[12])) / os.sysconf('SC_CLK_TCK')
+    return found
 
 
 class LagProbe(threading.Thread):
@@ -401,6 +418,7 @@ class Server:
     rss_baseline: float | None = None
     rss_connected: float | None = None
     cpu_start: float | None = None
+    threads_start: dict[str, float] = field(default_factory=dict)  # thread_cpu_seconds at the go
     cpu_run_end: float | None = None   # at the end of --seconds (the drain and slow phase changes come after)
     probe_idle: float = 0.0
     calls_file: Path | None = None      # --calls: where the server writes its count (COUNTING)
@@ -435,7 +453,15 @@ def server_figures(args: argparse.Namespace, server: Server, cpu_end: float | No
             'rss_per_participant_mb': None if grown is None else round(grown / args.participants, 3),
             'server_cpu_s': None if cpu is None else round(cpu, 2),
             'server_cpu_share': None if cpu is None else round(cpu / wall, 2),               # go -> every result in
-            'server_cpu_share_run': None if run_cpu is None else round(run_cpu / args.seconds, 2)}  # --seconds only
+            'server_cpu_share_run': None if run_cpu is None else round(run_cpu / args.seconds, 2),  # --seconds only
+            'server_threads_cpu_s': threads_used(server)}
+
+
+def threads_used(server: Server) -> dict[str, float]:
+    """CPU seconds each thread (by name) of the first process used since the go, the busiest first."""
+    now = thread_cpu_seconds(server.pid)
+    used = {name: round(seconds - server.threads_start.get(name, 0.0), 2) for name, seconds in now.items()}
+    return dict(sorted(((n, s) for n, s in used.items() if s >= 0.01), key=lambda item: -item[1]))
 
 
 def server_lags(base_url: str, since: float, timeout: float) -> list[float]:
@@ -565,6 +591,7 @@ def measure(args: argparse.Namespace, server: Server, seeded: list[SeededRoom],
         profiler = start_profile(args.profile, server.pid, args.seconds + 1.0)
         probe.start()
         server.cpu_start = server_cpu(server)
+        server.threads_start = thread_cpu_seconds(server.pid)
         count_calls(server, stop=False)
         start = time.monotonic() + 1.0
         workers.go(start)
