@@ -55,8 +55,9 @@ def build() -> None:
                      f'<script src="/assets/fit.js?v={ASSET_VERSION}" defer></script>'
                      f'<script src="/assets/fonts.js?v={ASSET_VERSION}" defer></script>', shared=True)
     from spcp.pages import action_plan, board, council, exports, home, organize, phone, remote, setup  # noqa: F401
+    from spcp.pages.components.own_card import OwnCard
     from spcp.pages.components.vote_list import VoteList
-    ui.add_head_html(static_files.preload_components([ui.select, ui.dialog, VoteList]), shared=True)
+    ui.add_head_html(static_files.preload_components([ui.select, ui.dialog, OwnCard, VoteList]), shared=True)
     from spcp.pages.widgets import error_page
     app.on_page_exception(error_page)
     from spcp import socket_guard

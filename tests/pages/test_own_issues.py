@@ -17,14 +17,14 @@ async def test_a_phone_changes_and_withdraws_its_own_issue(create_user, event) -
     phone.find(marker='issue-input').type('Stops are not explaned')
     phone.find('Add issue').click()
     await settle()
-    await other.should_not_see(marker='change-mine')  # only the author can change it
-    phone.find(marker='change-mine').click()
+    await other.should_not_see(marker='own-card')  # only the author can change it
+    phone.find(marker='own-card').trigger('change')
     phone.find(marker='change-text').clear().type('Stops are not explained')
     phone.find(marker='save-change').click()
     await settle()
     await board.should_see('Stops are not explained')
     assert list(card_ids(room)) == ['Stops are not explained']
-    phone.find(marker='withdraw-mine').click()
+    phone.find(marker='own-card').trigger('withdraw')
     phone.find(marker='confirm-withdraw').click()
     await settle()
     await board.should_not_see('Stops are not explained')

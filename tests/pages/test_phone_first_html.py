@@ -62,7 +62,7 @@ async def test_a_newcomer_joins_on_connecting_and_keeps_the_screen_built_before(
 
     await write(user, 'Slow 911 answers')  # the screen built for a newcomer is now this participant's:
     await user.should_see('Slow 911 answers')  # their own card shows, with its Change and Withdraw
-    assert len(user.find(marker='change-mine').elements) == 1
+    assert len(user.find(marker='own-card').elements) == 1
 
 
 async def test_a_newcomer_opening_in_vote_gets_the_vote_list_with_all_dots_once_joined(create_user, event) -> None:

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
 from functools import lru_cache, partial
 
 from nicegui import ui
@@ -14,6 +13,7 @@ from ...domain.views import CardView
 from ...i18n import Translator
 from ..outbox import outbox_js
 from ..widgets import action_key, labelled, tell
+from .own_card import OwnCard
 from .phone_seat import PhoneSeat
 from .phone_welcome import group_choice
 
@@ -70,21 +70,12 @@ def count_text(tr: Translator, n: int) -> str:
     return tr.plural('{n} issue in the room so far', '{n} issues in the room so far', n)
 
 
-def flat_button(label: str, icon: str, on_click: Callable[[], object], color: str = 'primary') -> ui.element:
-    """``ui.button(label, icon=icon, on_click=...).props('flat dense no-caps')`` for a hot path: a q-btn element
-    with the same props and a click that sends no event arguments (as ui.button's)."""
-    button = ui.element('q-btn')
-    button.props.update(label=label, icon=icon, color=color, flat=True, dense=True, **{'no-caps': True})
-    button.on('click', on_click, [])
-    return button
-
-
 class OwnCards:
     """The participant's own cards as the room sees them (hidden ones leave), with Change and Withdraw."""
 
     def __init__(self, seat: PhoneSeat, area: ui.column) -> None:
         self.seat, self.area = seat, area
-        self.items: dict[int, tuple[ui.column, ui.label]] = {}  # card id -> (its box, its text)
+        self.items: dict[int, OwnCard] = {}  # card id -> its element
 
     def show(self, card: CardView) -> None:
         if not self.seat.mine(card.author_id):
@@ -96,27 +87,16 @@ class OwnCards:
             with self.area:
                 self.items[card.id] = self.item(card)
         elif item is not None:
-            item[1].set_text(card.text)
+            item.set_text(card.text)
 
     def remove(self, card_id: int) -> None:
         if card_id in self.items:
-            self.items.pop(card_id)[0].delete()
+            self.items.pop(card_id).delete()
 
-    def item(self, card: CardView) -> tuple[ui.column, ui.label]:
-        """One own card: its text, Change and Withdraw. Built on the author's phone for every submit while the
-        whole room submits, so built cheaply: the buttons are bare ``q-btn`` elements (``flat_button``) and
-        classes and props are set without parsing strings (the same DOM, ~40% fewer calls than before)."""
+    def item(self, card: CardView) -> OwnCard:
         tr = self.seat.tr
-        with ui.column() as item:
-            item.classes.append('mine')
-            text = ui.label(card.text)
-            text.classes.append('w-full')
-            text.props['dir'] = 'auto'
-            with ui.row() as row:
-                row.classes.append('gap-2')
-                flat_button(tr('Change'), 'edit', partial(self.change, card.id)).mark('change-mine')
-                flat_button(tr('Withdraw'), 'delete', partial(self.withdraw, card.id), 'negative').mark('withdraw-mine')
-        return item, text
+        return OwnCard(card.text, change=tr('Change'), withdraw=tr('Withdraw'), on_change=partial(self.change, card.id),
+                       on_withdraw=partial(self.withdraw, card.id)).mark('own-card')
 
     def change(self, card_id: int) -> None:
         """A dialog to rewrite one's own card, starting from its text as the room sees it now."""
@@ -125,7 +105,7 @@ class OwnCards:
             return
         tr, act = self.seat.tr, self.seat.act
         with ui.dialog() as dialog, ui.card().classes('privacy-card'):
-            box = ui.textarea(tr('Your issue'), value=item[1].text).props('outlined autogrow counter') \
+            box = ui.textarea(tr('Your issue'), value=item.text).props('outlined autogrow counter') \
                 .classes('w-full').mark('change-text')
             labelled(dialog, aria_label=tr('Your issue'))  # a dialog needs a name for screen readers
 
