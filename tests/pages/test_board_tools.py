@@ -145,3 +145,18 @@ async def test_after_the_reveal_the_most_dotted_issues_come_first(create_user, e
     later = create_user()  # a board opened after the reveal (a reload) shows the same order
     await open_board(later, room)
     assert room_order(later) == ['Two dots', 'One dot', 'No dot']
+
+
+async def test_the_paper_dots_card_picker_lists_cards_written_while_it_was_hidden(create_user, event) -> None:
+    """The picker shows only in Vote and is filled only then: the cards added in Issues are all in it."""
+    room = event.rooms[0]
+    phone, board = create_user(), create_user()
+    await phone.open(f'/r/{room.code}')
+    facilitate(room, rooms.set_phase, 'issues')
+    await settle()
+    await open_board(board, room)
+    await write(phone, 'Written after the board opened')
+    facilitate(room, rooms.set_phase, 'vote')
+    await settle()
+    picker = board.find(marker='paper-card').elements.pop()
+    assert list(picker.options.values()) == ['Written after the board opened']

@@ -40,8 +40,8 @@ class PaperTools:
             self.build_issues()
             self.build_dots(view)
             self.build_solutions()
+        self.show_phase(view)  # which parts show, then what they hold
         self.show_cards()
-        self.show_phase(view)
 
     # ---------- building ----------
 
@@ -86,6 +86,7 @@ class PaperTools:
         self.issues_part.set_visibility(view.phase == phases.ISSUES)
         self.vote_part.set_visibility(view.phase == phases.VOTE)
         self.solutions_part.set_visibility(view.phase == phases.SOLUTIONS)
+        self.show_card_choice()
         self.people.set_value(view.paper_participants)
         self.theme_names = {t.id: t.name for t in view.themes}
         self.top_themes = list(view.top_themes_ids)
@@ -113,12 +114,23 @@ class PaperTools:
 
     # ---------- showing ----------
 
+    def shown_cards(self) -> list[CardView]:
+        return [c for c in self.cards.values() if not c.hidden and not c.pending]  # a hidden card takes no dots
+
     def show_cards(self) -> None:
-        """The aggregate line and the card picker (shown cards only: a hidden one takes no dots)."""
-        shown = [c for c in self.cards.values() if not c.hidden and not c.pending]
+        """The aggregate line, and the card picker where it shows (in Vote)."""
+        shown = self.shown_cards()
         paper = sum(c.paper for c in shown)
         self.summary.set_text(self.tr.plural('{paper} of {n} card from paper', '{paper} of {n} cards from paper',
                                              len(shown), paper=paper))
+        self.show_card_choice(shown)
+
+    def show_card_choice(self, shown: list[CardView] | None = None) -> None:
+        """The picker's cards, kept only while it shows: a select's new options cost the board 0.5 ms a submit
+        while a room names issues (cProfile, 500 participants); the phase change to Vote fills it."""
+        if not self.vote_part.visible:
+            return
+        shown = self.shown_cards() if shown is None else shown
         options = {c.id: short(c.text) for c in sorted(shown, key=lambda c: c.id)}
         self.card_choice.set_options(options, value=self.card_choice.value if self.card_choice.value in options
                                      else None)
