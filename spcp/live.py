@@ -6,13 +6,14 @@ and every page showing the room applies them. With several server processes on o
 ``receive`` it for their own pages: no page knows the difference.
 
 Delivery never runs inside the publisher's handler: ``publish`` queues the changes and returns. One
-worker per room hands them to the room's subscribers in order, and gives the event loop back
-between slices of subscribers (``SLICE_S``), so a phase change in a room of 300 phones no longer
-holds every other room, socket and page load until all 300 have rebuilt (measured: 34 s frozen).
+dispatcher hands every room's changes to the room's subscribers, in order, the rooms taking turns, and
+gives the event loop back after each slice of its time (``SLICE_S``), so a phase change in a room of 300
+phones no longer holds every other room, socket and page load until all 300 have rebuilt (measured: 34 s
+frozen).
 
 An organizer's page follows a whole event (``subscribe_event``): it is handed every change of the
-event's rooms, by each room's own worker right after the room's pages, and the changes meant for the
-event itself (:class:`~spcp.domain.changes.EventChange`), by the event's worker. Such a page gathers
+event's rooms, right after the room's pages, and the changes meant for the event itself
+(:class:`~spcp.domain.changes.EventChange`). Such a page gathers
 what changed and redraws its summary through a :class:`Pacer`: a few times a second at most.
 """
 from __future__ import annotations
@@ -59,8 +60,10 @@ class Subscriber:
 class Channel:
     subscribers: list[Subscriber] = field(default_factory=list)
     queue: deque[Change] = field(default_factory=deque)
-    worker: asyncio.Task | None = None
     after_burst: dict[Callable[[], object], None] = field(default_factory=dict)  # run once the queue is empty
+    current: Change | None = None  # the change being handed out, to ``handing`` (a big room's takes several slices)
+    handing: deque[Subscriber] = field(default_factory=deque)
+    waiting: bool = False  # in the dispatcher's turns
 
 
 _rooms: dict[int, Channel] = {}
@@ -116,56 +119,65 @@ def _receivers(channel: Channel, change: Change) -> list[Subscriber]:
 
 
 def _start(channel: Channel) -> None:
-    if channel.worker is not None and not channel.worker.done():
-        return  # the running worker takes the new changes too, in order
+    if channel.waiting:
+        return  # its turn comes: the new changes are handed out after the earlier ones, in order
     try:
         loop = asyncio.get_running_loop()
     except RuntimeError:  # no event loop (a command-line tool): deliver now
         _drain_now(channel)
         return
-    channel.worker = loop.create_task(_drain(channel), name='live fan-out')  # the channel keeps it alive
+    channel.waiting = True
+    _dispatcher.ready.append(channel)
+    _dispatcher.wake(loop)
 
 
-class _Turns:
-    """One room's worker hands out changes at a time. Each gives the loop back after ``SLICE_S``, but ten
-    rooms busy at once (the hall moving to the plenary) would each take their slice in the same turn of
-    the loop: 10 x 20 ms before anything else ran (measured: the loop blocked 550 ms). Taking turns (a
-    lock, first come first served), the loop waits at most one slice."""
+class _Dispatcher:
+    """One task hands out every channel's changes, a change at a time, the channels taking turns, and gives
+    the loop back once a slice (``SLICE_S``) is used. Before, each room had its own worker and the workers
+    took turns through a lock; each hand-over of the lock cost a turn of the loop, so at 1,000 participants
+    (100 rooms, a hundred changes a second) the rooms queued for the lock and a card reached its board
+    2-3 s late while the loop was 70% busy. Now many rooms' small changes share one turn of the loop, and
+    a big room (the plenary's 300 phones) is handed a change over several turns."""
 
     def __init__(self) -> None:
-        self.loop: asyncio.AbstractEventLoop | None = None
-        self.lock = asyncio.Lock()
+        self.ready: deque[Channel] = deque()  # channels with changes to hand out, in turn
+        self.task: asyncio.Task | None = None
 
-    def get(self) -> asyncio.Lock:
-        loop = asyncio.get_running_loop()
-        if loop is not self.loop:  # a lock belongs to one loop (tests run several)
-            self.loop, self.lock = loop, asyncio.Lock()
-        return self.lock
+    def wake(self, loop: asyncio.AbstractEventLoop) -> None:
+        if self.task is None or self.task.done() or self.task.get_loop() is not loop:  # (tests run several loops)
+            self.task = loop.create_task(self.run(), name='live fan-out')
 
-
-_turns = _Turns()
-
-
-async def _drain(channel: Channel) -> None:
-    turn = _turns.get()
-    async with turn:
-        slice_started = time.perf_counter()
-        while channel.queue:
-            change = channel.queue.popleft()
-            for subscriber in _receivers(channel, change):
-                subscriber.deliver(change)
-                if time.perf_counter() - slice_started > SLICE_S:
-                    await _pass(turn)
-                    slice_started = time.perf_counter()
-    _run_after_burst(channel)
+    async def run(self) -> None:
+        while self.ready:
+            slice_started = time.perf_counter()
+            while self.ready and time.perf_counter() - slice_started <= SLICE_S:
+                channel = self.ready[0]
+                if _hand_out(channel, slice_started):
+                    self.ready.popleft()
+                    channel.waiting = False
+                    _run_after_burst(channel)
+                else:
+                    self.ready.rotate(-1)  # the next channel's turn
+            await asyncio.sleep(0)  # the loop's turn: pages send, requests are answered
 
 
-async def _pass(turn: asyncio.Lock) -> None:
-    """Let the loop turn while keeping the turn (no other room's pages are handed changes in that turn
-    of the loop), then give it to the next room's worker and wait for it to come back."""
-    await asyncio.sleep(0)  # the loop's turn: pages send, requests are answered
-    turn.release()
-    await turn.acquire()    # after the workers that were waiting (first come, first served)
+_dispatcher = _Dispatcher()
+
+
+def _hand_out(channel: Channel, slice_started: float) -> bool:
+    """Hand the channel's next change to its receivers until they all have it or the slice is used;
+    True when nothing of the channel is left to hand out."""
+    if channel.current is None:
+        if not channel.queue:
+            return True
+        channel.current = channel.queue.popleft()
+        channel.handing = deque(_receivers(channel, channel.current))
+    while channel.handing:
+        channel.handing.popleft().deliver(channel.current)
+        if channel.handing and time.perf_counter() - slice_started > SLICE_S:
+            return False
+    channel.current = None
+    return not channel.queue
 
 
 def _drain_now(channel: Channel) -> None:
@@ -252,7 +264,7 @@ class Pacer:
         except RuntimeError:  # no event loop: now
             self._run()
             return
-        # even at once (0 s) it runs after the worker's slice: one run for the changes handed out together
+        # even at once (0 s) it runs after the dispatcher's slice: one run for the changes handed out together
         loop.call_later(max(0.0, self.last + self.every_s - self.clock()), self._run)
 
     def _run(self) -> None:
@@ -266,6 +278,7 @@ class Pacer:
 def reset() -> None:
     """Forget every room's subscribers, queued changes and shared reads (for tests: a fresh app each time)."""
     relay_to(None)
+    _dispatcher.ready.clear()
     _rooms.clear()
     _events.clear()
     _event_of.clear()
