@@ -1,7 +1,7 @@
 """Two measured shortcuts in the libraries under NiceGUI, taken at start-up by the composition root.
 
-Profiled at 500 participants submitting (bench/load.py --calls, 1,000 submits), each cost about 6% of the
-event loop's time, for work whose answer never changes:
+Profiled at 500 participants submitting (bench/load.py --calls, 1,000 submits), each cost 4-6% of the
+event loop's time, for work whose answer never changes or that waits for nothing:
 
 - NiceGUI asks ``inspect.signature`` whether a handler wants an argument each time an element is made
   (its props, classes and style each register the element's change handler): 21,000 signatures for
@@ -10,16 +10,24 @@ event loop's time, for work whose answer never changes:
 - python-socketio walks every message it sends, every nested dict and list, looking for bytes to send
   as attachments (350,000 calls). NiceGUI's ``update`` messages are element dicts, which never hold
   bytes; a download (``ui.download.content``) does and is still walked.
+- Each page's outbox (NiceGUI's ``Outbox.loop``) waits for something to send with ``asyncio.wait_for(...,
+  timeout=1.0)``: a task and a timer per wait, and with 1,000 phones a thousand timeouts a second that
+  find nothing (72,000 waits in a 20 s run). Nothing needs the timeout: ``Outbox.stop`` sets the same
+  event. :func:`outbox_loop` is NiceGUI 3.18's loop waiting on the event itself; the test pins NiceGUI's
+  source, so an upgrade that changes it fails until this is looked at again.
 """
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from types import FunctionType, MethodType
 from typing import Any
 
 import socketio.packet
 from nicegui import core, helpers
+from nicegui.dependencies import JsComponent
 from nicegui.helpers import functions
+from nicegui.outbox import Deleted, Outbox, deleted
 
 _nicegui_expects_arguments = functions.expects_arguments
 
@@ -48,8 +56,59 @@ class ElementUpdatePacket(socketio.packet.Packet):
         return super().data_is_binary(data)
 
 
+NICEGUI_OUTBOX_LOOP = Outbox.loop
+
+
+async def outbox_loop(self: Outbox) -> None:
+    """NiceGUI 3.18's ``Outbox.loop``, waiting on its event without a timeout (and split in two)."""
+    self._enqueue_event = asyncio.Event()
+    self._enqueue_event.set()
+    while not self._should_stop:
+        try:
+            await self._enqueue_event.wait()  # NiceGUI: wait_for(..., timeout=1.0), then check again
+            client = self._client()
+            if client is None or not client.has_socket_connection:
+                if client is None:
+                    self.client  # noqa: B018 (NiceGUI's own error for an outbox whose client is gone)
+                await asyncio.sleep(0.1)
+                continue
+            self._enqueue_event.clear()
+            for coro in _outgoing(self, client):
+                try:
+                    await coro
+                except Exception as e:  # noqa: BLE001 (as NiceGUI: one message's failure is reported)
+                    core.app.handle_exception(e)
+        except asyncio.CancelledError:
+            break
+        except Exception as e:  # noqa: BLE001
+            core.app.handle_exception(e)
+            await asyncio.sleep(0.1)
+
+
+def _outgoing(self: Outbox, client: Any) -> list:
+    """The sends for what is queued (NiceGUI's loop body): element updates with any new components, then messages."""
+    coros = []
+    if self.updates:
+        data = {element_id: None if element is deleted else element._to_dict()  # noqa: SLF001
+                for element_id, element in self.updates.items()}
+        js_components = [component for element in self.updates.values() if not isinstance(element, Deleted)
+                         and isinstance((component := element.component), JsComponent)
+                         and component.name not in self._loaded_components]
+        if js_components:
+            coros.append(self._emit((client.id, 'load_js_components', {
+                'components': [{'key': c.key, 'tag': c.tag} for c in js_components]})))
+            self._loaded_components.update(c.name for c in js_components)
+        coros.append(self._emit((client.id, 'update', data)))
+        self.updates.clear()
+    if self.messages:
+        coros.extend(self._emit(message) for message in self.messages)
+        self.messages.clear()
+    return coros
+
+
 def install() -> None:
-    """Take both shortcuts (once NiceGUI's socket.io server exists: at import of nicegui)."""
+    """Take the shortcuts (once NiceGUI's socket.io server exists: at import of nicegui)."""
     helpers.expects_arguments = expects_arguments
     functions.expects_arguments = expects_arguments
     core.sio.packet_class = ElementUpdatePacket
+    Outbox.loop = outbox_loop

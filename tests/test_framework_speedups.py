@@ -1,6 +1,7 @@
 """The shortcuts of spcp/framework_speedups.py give the libraries' own answers."""
 from __future__ import annotations
 
+import asyncio
 import functools
 
 import pytest
@@ -94,3 +95,39 @@ def test_element_updates_are_not_walked_but_a_download_still_goes_as_bytes() -> 
 def test_a_message_from_a_phone_decodes_as_before() -> None:
     encoded = '2["event",{"id":5,"listener_id":"x","args":["hello"]}]'
     assert ElementUpdatePacket(encoded_packet=encoded).data == socketio.packet.Packet(encoded_packet=encoded).data
+
+
+def test_the_outbox_loop_replaced_is_nicegui_3_18s() -> None:
+    """outbox_loop is a copy of this NiceGUI loop, waiting without a timeout: a NiceGUI whose loop differs fails
+    here until the copy is compared with it again (and this digest updated)."""
+    import hashlib
+    import inspect
+    source = inspect.getsource(framework_speedups.NICEGUI_OUTBOX_LOOP)
+    assert hashlib.sha256(source.encode()).hexdigest() == \
+        'efb7d8934c322314ea07ef57f5558569fca7194e93c755c7bc7c8d36dca16d1a'
+    assert 'wait_for(self._enqueue_event.wait(), timeout=1.0)' in source
+
+
+async def test_an_outbox_sends_without_a_timer_and_stops_when_told(user) -> None:
+    """A page's updates and messages still go out (the user fixture's client runs the loop), and stop() ends
+    the loop at once: it waits on the event that stop() sets, with no timer behind it."""
+    from nicegui import ui
+    from nicegui.outbox import Outbox
+
+    framework_speedups.install()
+    assert Outbox.loop is framework_speedups.outbox_loop
+
+    @ui.page('/speedups')
+    def page() -> None:
+        label = ui.label('before')
+        ui.button('change', on_click=lambda: label.set_text('after'))
+
+    await user.open('/speedups')
+    user.find('change').click()
+    await user.should_see('after')
+    outbox = user.client.outbox
+    task = asyncio.get_running_loop().create_task(outbox.loop())
+    await asyncio.sleep(0.05)
+    assert not task.done()  # waiting for something to send
+    outbox.stop()
+    await asyncio.wait_for(task, timeout=1.0)
