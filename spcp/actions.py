@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
-from . import db, hardening, live
+from . import db, group_commit, hardening, live
 from .domain import audit
 from .domain.access import Actor, Role
 from .domain.changes import Change
@@ -106,6 +106,7 @@ def perform(actor: Actor, action: Callable[..., Any], /, *, address: str | None 
     except SQLAlchemyError:
         log.exception('database error in %s', getattr(action, '__qualname__', action))
         return Outcome.refused(BUSY, retry=True)
+    group_commit.ask()  # on disk a moment from now, off the loop; a phone's ack waits for it (pages/outbox.py)
     live.publish(changes)
     return Outcome(True, value=value, changes=tuple(changes))
 

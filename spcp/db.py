@@ -2,8 +2,9 @@
 
 SQLite is the zero-set-up default; PostgreSQL (``postgresql+psycopg://...`` in ``SPCP_DATABASE_URL``, with
 the ``postgres`` extra) is the store for several processes. Every connection gets WAL (readers never block the writer),
-``synchronous=FULL`` (an acknowledged vote survives a power cut on a laptop running on battery)
-and a busy timeout (a second writer waits instead of failing). Domain functions commit before they
+``synchronous=FULL`` (an acknowledged vote survives a power cut on a laptop running on battery; the server
+instead commits with ``NORMAL`` and syncs in groups off its event loop, ``spcp/group_commit.py``, before it
+acknowledges) and a busy timeout (a second writer waits instead of failing). Domain functions commit before they
 return, so a page only tells a phone "done" after the data is on disk.
 
 The schema is Alembic's (``spcp/migrations``): opening a database upgrades it to the newest
@@ -37,12 +38,13 @@ BASELINE = '0001_baseline'
 MIGRATION_LOCK = 0x5CC0_0001
 
 _engine: Engine | None = None
+_synchronous = 'FULL'  # NORMAL once the server syncs commits in groups (commit_in_groups)
 
 
 def _sqlite_pragmas(dbapi_connection, _record, foreign_keys: bool = True) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute('PRAGMA journal_mode=WAL')
-    cursor.execute('PRAGMA synchronous=FULL')
+    cursor.execute(f'PRAGMA synchronous={_synchronous}')
     cursor.execute(f'PRAGMA busy_timeout={BUSY_TIMEOUT_MS}')
     cursor.execute(f'PRAGMA foreign_keys={"ON" if foreign_keys else "OFF"}')
     cursor.close()
@@ -173,6 +175,17 @@ def configure(url: str | URL) -> Engine:
         _engine.dispose()
     _engine = make_engine(url)
     return _engine
+
+
+def commit_in_groups() -> Path | None:
+    """The server's SQLite file commits without waiting for the disk from now on (``synchronous=NORMAL``):
+    ``spcp/group_commit.py`` syncs its log. Returns the file (None: not a SQLite file, nothing changed)."""
+    global _synchronous  # noqa: PLW0603
+    if not _is_sqlite_file(engine()):
+        return None
+    _synchronous = 'NORMAL'
+    engine().dispose()  # connections already open were made with FULL
+    return Path(engine().url.database)
 
 
 def shown(url: str | URL) -> str:

@@ -9,6 +9,7 @@ from spcp import (
     db,
     framework_speedups,
     gc_policy,
+    group_commit,
     hardening,
     icons,
     loop_watch,
@@ -73,6 +74,13 @@ def serve_static_files() -> None:
     app.on_startup(lambda: store.warm(static_files.page_files(ASSETS_DIR, QUASAR_LANGUAGE.values())))
 
 
+def sync_commits_in_groups() -> None:
+    """On SQLite, commits are synced to disk off the event loop, several at once (spcp/group_commit.py)."""
+    if (database := db.commit_in_groups()) is not None:
+        group_commit.install(database)
+        app.on_shutdown(group_commit.stop)
+
+
 def relay_changes_between_processes() -> None:
     """On PostgreSQL several processes may serve one event: each hands its changes to the others' pages."""
     if db.engine().dialect.name == 'postgresql':
@@ -87,6 +95,7 @@ def start(cfg: Settings | None = None, *, announce: bool = True) -> None:
     hardening.prepare(cfg.data_dir)  # before the database is opened: its files are created private
     hardening.use_nicegui_storage(cfg.data_dir)
     db.configure(cfg.database_url)
+    sync_commits_in_groups()
     relay_changes_between_processes()
     actions.configure(cfg)  # the rate limits and join counts of this server
     build()

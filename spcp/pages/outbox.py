@@ -11,10 +11,12 @@ typed to give back). The click handlers stay for NiceGUI's simulated users, whic
 from __future__ import annotations
 
 import json
+from collections.abc import Coroutine
 from typing import TYPE_CHECKING, Any
 
 from nicegui import ui
 
+from .. import group_commit
 from ..actions import Outcome
 from ..domain import cards, solutions, voting
 from .widgets import tell
@@ -49,16 +51,29 @@ class Outbox:
         self.config.props['data-room'] = code
         self.config.update()
 
-    def receive(self, item: Any) -> None:
+    def receive(self, item: Any) -> Coroutine[Any, Any, None] | None:
+        """Do the item's action at once (items are done in the order they came); a done is told once the
+        commit is on disk (the returned coroutine, which NiceGUI awaits in the page's context), since the
+        phone forgets an item it is told is done."""
         if not isinstance(item, dict) or item.get('room') != self.screen.view.code:
-            return
+            return None
         key = item.get('key')
         if not isinstance(key, str) or not key.isalnum() or not 8 <= len(key) <= MAX_KEY_LENGTH:
-            return  # not ours: a well-formed phone never sends it
+            return None  # not ours: a well-formed phone never sends it
         outcome = self.perform(item, key)
         if outcome is None:
             self.ack(key, 'dropped')
-            return
+            return None
+        if outcome.done:
+            return self.acknowledge_when_synced(item, key, outcome)
+        self.acknowledge(item, key, outcome)
+        return None
+
+    async def acknowledge_when_synced(self, item: dict, key: str, outcome: Outcome) -> None:
+        await group_commit.synced()  # spcp/group_commit.py: the commit's sync, off the event loop
+        self.acknowledge(item, key, outcome)
+
+    def acknowledge(self, item: dict, key: str, outcome: Outcome) -> None:
         tell(self.screen.tr, outcome, done=self.done_text(item))
         if outcome.done:
             self.ack(key, 'done')
