@@ -204,3 +204,18 @@ async def test_in_the_plenary_the_same_theme_from_two_rooms_is_suggested_and_mer
     await settle()
     assert 'Respuesta lenta a las llamadas de emergencia' not in board_cards(board)
     await board.should_see('From: Room 1 · Room 2')
+
+
+async def test_a_new_card_that_changes_no_pair_leaves_the_shown_pairs_as_they_are(create_user, event) -> None:
+    """Every new card looks for duplicates again; when the pairs found are the same, the pairs shown are kept
+    (redrawing them for each card grew with the room and slowed every room at 1,000 participants)."""
+    room = event.rooms[0]
+    board = await room_with(create_user, room, SLOW_911, INTERPRETERS, SLOW_911_ES)
+    shown = [pair.id for pair in found(board, 'duplicate-pair')]
+    assert pairs(board) == [[SLOW_911, SLOW_911_ES]]
+    phone = create_user()
+    await phone.open(f'/r/{room.code}')
+    await write(phone, OTHERS[0])
+    await helped(board)
+    assert OTHERS[0] in board_cards(board)
+    assert [pair.id for pair in found(board, 'duplicate-pair')] == shown  # the same elements, not redrawn

@@ -45,6 +45,7 @@ class SuggestTools:
         self.proposals: list[Proposal] = []
         self.pile: list[int] = []  # "not in a theme yet" of the last suggestion
         self.pairs: list[tuple[int, int]] = []
+        self.drawn_pairs: list[tuple[int, int, str, str]] = []  # what pairs_box shows: (id, id, text, text)
         self.checking = False
         self.again = False
         with ui.column().classes('tool-box w-full') as self.box:
@@ -114,6 +115,11 @@ class SuggestTools:
         views, dismissed = self.cards.views, _dismissed.get(self.desk.room_id, set())
         live = [(a, b) for a, b in self.pairs if a in views and b in views
                 and frozenset((views[a].text, views[b].text)) not in dismissed]
+        drawn = [(a, b, views[a].text, views[b].text) for a, b in live[:SHOWN_PAIRS]]
+        if drawn == self.drawn_pairs:
+            return  # the same pairs as now shown: each new card looks again, and redrawing every pair each time
+            # grew with the room (at 1,000 participants the boards' redraws slowed every room after ~40 s)
+        self.drawn_pairs = drawn
         tr = self.desk.tr
         self.pairs_box.clear()
         with self.pairs_box:
