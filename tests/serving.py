@@ -19,6 +19,25 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def free_port_run(count: int) -> int:
+    """A TCP port on 127.0.0.1 such that it and the ``count - 1`` after it are free right now (scripts/cluster.sh
+    gives its processes the ports after the proxy's: one of them taken made the script's test fail at random)."""
+    for _ in range(100):
+        base = free_port()
+        if base + count <= 65_536 and all(_is_free(base + offset) for offset in range(1, count)):
+            return base
+    raise RuntimeError(f'no run of {count} free ports found')
+
+
+def _is_free(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        try:
+            sock.bind(('127.0.0.1', port))
+        except OSError:
+            return False
+    return True
+
+
 def wait_until_up(process: subprocess.Popen, url: str, log: Path | None = None,
                   timeout: float = STARTUP_TIMEOUT_S, opener: Callable = urllib.request.urlopen) -> None:
     """Poll ``url`` until it answers 200; RuntimeError (with the server's log) if the server exits or

@@ -29,7 +29,7 @@ import requests
 
 from .. import cluster as clusters
 from .. import postgres
-from ..serving import free_port
+from ..serving import free_port_run
 from .conftest import ARTIFACTS, NO_PER_ADDRESS_LIMITS, wait_until
 from .rawclient import RawClient
 
@@ -152,7 +152,7 @@ def test_the_cluster_script_restarts_a_process_that_dies_and_stops_everything_on
         pytest.skip('haproxy is not installed (apt-get install haproxy; scripts/test.sh installs it)')
     server = postgres.require(postgres_server)
     url = server.new_database()
-    port = free_port()
+    port = free_port_run(2)  # the proxy's port, and the process's after it
     env = {key: value for key, value in os.environ.items() if not key.startswith(('PYTEST_', 'SPCP_'))}
     script = subprocess.Popen(['bash', 'scripts/cluster.sh', '--processes', '1', '--port', str(port), '--host',
                                '127.0.0.1', '--database-url', url, '--data-dir', str(tmp_path / 'data')],
