@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
 from nicegui import ui
 from nicegui.testing import User
 from nicegui.testing.user_interaction import UserInteraction
 
 from spcp.domain import rooms, themes
+from spcp.pages.components import suggest_tools
 from spcp.suggest import worker
 
 from .conftest import card_ids, facilitate, settle, write
@@ -24,6 +26,13 @@ OTHERS = ['The streetlights on our block have been broken for months',
           'Officers need training to calm situations down before using force',
           'Teenagers only meet officers when something goes wrong',
           'Filing a complaint against an officer leads nowhere']
+
+
+@pytest.fixture(autouse=True)
+def look_at_each_card(monkeypatch) -> None:
+    """These tests look at what one card changes: a board looks for duplicates at every card here (in a room it
+    looks at most every LOOK_EVERY_S; test_looks_are_spaced_while_cards_keep_coming checks that)."""
+    monkeypatch.setattr(suggest_tools, 'LOOK_EVERY_S', 0.0)
 
 
 async def helped(user: User) -> None:
@@ -210,7 +219,6 @@ async def test_a_new_card_that_changes_no_pair_leaves_the_shown_pairs_as_they_ar
                                                                                    monkeypatch) -> None:
     """Every new card looks for duplicates again; when the pairs found are the same, the pairs shown are kept
     (redrawing them for each card grew with the room and slowed every room at 1,000 participants)."""
-    from spcp.pages.components import suggest_tools
     monkeypatch.setattr(suggest_tools, '_dismissed', {})  # kept per room id in the process: not another test's
     room = event.rooms[0]
     board = await room_with(create_user, room, SLOW_911, INTERPRETERS, *OTHERS[:4], SLOW_911_ES)
@@ -223,3 +231,32 @@ async def test_a_new_card_that_changes_no_pair_leaves_the_shown_pairs_as_they_ar
     assert OTHERS[4] in board_cards(board)
     assert pairs(board) == [[SLOW_911, SLOW_911_ES]]
     assert [pair.id for pair in found(board, 'duplicate-pair')] == shown  # the same elements, not redrawn
+
+
+async def test_looks_are_spaced_while_cards_keep_coming(create_user, event, monkeypatch) -> None:
+    """A board looks for duplicates at once when it opens, then at most every LOOK_EVERY_S: cards that come
+    meanwhile are looked at together, once the interval is over."""
+    monkeypatch.setattr(suggest_tools, 'LOOK_EVERY_S', 1.0)
+    monkeypatch.setattr(suggest_tools, '_dismissed', {})
+    looks: list[int] = []
+    real = suggest_tools.SuggestTools.look_once
+
+    async def counted(self):
+        looks.append(len(self.shown_cards()))
+        return await real(self)
+    monkeypatch.setattr(suggest_tools.SuggestTools, 'look_once', counted)
+    room = event.rooms[0]
+    board = await room_with(create_user, room, SLOW_911, INTERPRETERS)
+    assert looks == [2]  # at once, when the board opened
+    phone = create_user()
+    await phone.open(f'/r/{room.code}')
+    await write(phone, SLOW_911_ES, INTERPRETERS_ES)
+    await helped(board)
+    assert looks == [2] and pairs(board) == []  # not yet: the last look was less than a second ago
+    for _ in range(60):
+        await asyncio.sleep(0.05)
+        await helped(board)
+        if len(looks) > 1:
+            break
+    assert looks == [2, 4]  # one look for both cards
+    assert [SLOW_911, SLOW_911_ES] in pairs(board)  # what that look found is shown

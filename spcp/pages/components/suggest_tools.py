@@ -10,6 +10,8 @@ loop; each card is embedded once, when it first reaches the board.
 """
 from __future__ import annotations
 
+import asyncio
+import time
 from dataclasses import dataclass, field
 
 from nicegui import background_tasks, ui
@@ -25,6 +27,11 @@ from .desk import Desk
 
 CARD_PHASES = (phases.ISSUES, phases.VOTE, phases.THEMES)
 SHOWN_PAIRS = 6  # the most alike first; the next ones show as these are merged or dismissed
+# While cards keep coming a board looks for duplicates at most this often (the first look at once). A look per
+# card was the grouping help's thread walking the room's cards in Python a hundred times a second at 1,000
+# participants, and the event loop waited for the interpreter lock: the last 15 s window's p95 282-426 ms
+# against 133-234 ms without those looks (bench/load.py, 2 runs each on a shared box).
+LOOK_EVERY_S = 3.0
 NO_MODEL = msgid('The grouping help model is not installed: only cards that share words are suggested.')
 
 # pairs of card texts a facilitator dismissed, per room: every board of the room stops asking
@@ -48,6 +55,8 @@ class SuggestTools:
         self.drawn_pairs: list[tuple[int, int, str, str]] = []  # what pairs_box shows: (id, id, text, text)
         self.checking = False
         self.again = False
+        self.planned = False  # a look is set for later (LOOK_EVERY_S after the last)
+        self.last_look = -LOOK_EVERY_S
         with ui.column().classes('tool-box w-full') as self.box:
             self.pairs_title = ui.label(tr('Same theme in several rooms?') if self.plenary else
                                         tr('Possible duplicates')).classes('font-bold')
@@ -86,24 +95,38 @@ class SuggestTools:
     # ---------- duplicates ----------
 
     def check_duplicates(self) -> None:
-        """Look for duplicates again, off the event loop; changes that come meanwhile are looked at after."""
+        """Look for duplicates again, off the event loop, at most every ``LOOK_EVERY_S``; changes that come
+        meanwhile are looked at after."""
         if self.checking:
             self.again = True
             return
-        self.checking = True
+        if self.planned:
+            return  # the planned look will see this change too
+        wait = self.last_look + LOOK_EVERY_S - time.monotonic()
+        if wait > 0:
+            self.planned = True
+            asyncio.get_running_loop().call_later(wait, self.look_now)
+            return
+        self.look_now()
+
+    def look_now(self) -> None:
+        self.planned = False
+        if self.box.client.is_deleted:  # the board was closed meanwhile
+            return
+        self.checking, self.last_look = True, time.monotonic()
         background_tasks.create(self.find_duplicates(), name='suggest duplicates')
 
     async def find_duplicates(self) -> None:
         try:
             shown, pairs = await self.look_once()
-            while self.again:  # cards came or went while we looked: look at the room as it is now
-                shown, pairs = await self.look_once()
             if self.box.client.is_deleted:  # the board was closed while the worker looked
                 return
             self.pairs = [(shown[i].id, shown[j].id) for i, j in pairs]
             self.show_pairs()
         finally:
             self.checking = False
+        if self.again:  # cards came or went while we looked: look at the room as it is now, in its turn
+            self.check_duplicates()
 
     async def look_once(self) -> tuple[list[CardView], list[tuple[int, int]]]:
         self.again = False
