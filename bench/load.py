@@ -109,7 +109,7 @@ main()
 # JSON to the file in SPCP_BENCH_GC on SIGUSR2: the pauses behind the loop's lag; on the second SIGUSR2 (the run
 # over, its lag read) a full collection, timed: what one costs with every page in memory, and what it found
 GC_PAUSES = '''
-import gc, json, os, signal, time
+import collections, gc, json, os, signal, time
 _pauses, _began, _dumped = [], [0.0, 0.0], []
 def _collected(phase, info):
     if phase == 'start':
@@ -120,9 +120,15 @@ def _collected(phase, info):
 def _dump(*_):
     written, began = list(_pauses), (time.perf_counter(), time.thread_time())
     if _dumped:
+        frozen = gc.get_freeze_count()  # gc_policy.py freezes what survives the young collections: all walked here
+        gc.unfreeze()
+        gc.set_debug(gc.DEBUG_SAVEALL)  # what it found kept, to be counted by kind below (then freed)
         collected = gc.collect()
         written = {'ms': (time.perf_counter() - began[0]) * 1000, 'cpu_ms': (time.thread_time() - began[1]) * 1000,
-                   'collected': collected, 'tracked': len(gc.get_objects()), 'frozen': gc.get_freeze_count()}
+                   'collected': collected, 'tracked': len(gc.get_objects()) + gc.get_freeze_count(), 'frozen': frozen,
+                   'kinds': collections.Counter(type(o).__qualname__ for o in gc.garbage).most_common(12)}
+        gc.set_debug(0)
+        gc.garbage.clear()
     _dumped.append(True)
     with open(os.environ['SPCP_BENCH_GC'] + '.tmp', 'w') as out:
         json.dump(written, out)
