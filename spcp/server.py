@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from nicegui import app, ui
+from nicegui.client import Client
 
 from spcp import (
     actions,
@@ -65,6 +66,11 @@ def build() -> None:
     socket_guard.install()  # a socket may only send events as its own client
 
 
+def connected_pages() -> int:
+    """How many pages have their socket connected now (the garbage collector sweeps when none has)."""
+    return sum(client.has_socket_connection for client in Client.instances.values())
+
+
 def serve_static_files() -> None:
     """NiceGUI's static files and our assets pre-compressed (brotli, gzip), cached for good where the URL
     is versioned (spcp/static_files.py); prepared in the background at start-up, before phones ask."""
@@ -110,9 +116,11 @@ def start(cfg: Settings | None = None, *, announce: bool = True) -> None:
     if announce:
         from spcp.links import announce as print_urls
         app.on_startup(lambda: print_urls(cfg))
-    framework_speedups.install()  # two library checks whose answers never change, ~12% of the loop (the module)
-    gc_policy.install()  # small young generations, the full collection when the loop is quiet (gc_policy.py)
-    app.on_startup(gc_policy.started)
+    framework_speedups.install()  # library work whose answers never change, a deleted element's cycles (its module)
+    gc_policy.install()  # small young generations, their survivors frozen, rare full collections (its module)
+    app.on_startup(lambda: gc_policy.started(connected_pages))
+    app.on_disconnect(gc_policy.page_left)
+    app.on_delete(gc_policy.page_left)
     ui.run(host=cfg.host, port=cfg.port, title='SPCP Live', storage_secret=storage_secret(cfg),
            reload=False, show=False, reconnect_timeout=RECONNECT_TIMEOUT_S, favicon=ASSETS_DIR / 'favicon.svg',
            language='en-US', show_welcome_message=False,
