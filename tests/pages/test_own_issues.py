@@ -1,6 +1,8 @@
 """A phone changes or withdraws its own issue while the room is naming issues."""
 from __future__ import annotations
 
+from nicegui import ui
+
 from spcp.domain import cards, rooms
 
 from .conftest import card_ids, facilitate, settle
@@ -43,6 +45,14 @@ async def test_the_privacy_note_is_one_tap_away_on_the_home_page_and_every_phone
         facilitate(room, rooms.set_phase, phase)
         await settle()
         assert len(phone.find(marker='privacy').elements) == 1, phase
+    dialogs = lambda: [e for e in phone.client.elements.values() if isinstance(e, ui.dialog)]  # noqa: E731
+    assert dialogs() == []  # built at the first tap: most phones never open it, every phone would hold it
+    for _ in range(2):
+        phone.find(marker='privacy').click()
+        await phone.should_see('You are anonymous. We never ask your name, phone number or e-mail.')
+        phone.find('OK').click()
+        await settle()
+    assert len(dialogs()) == 1 and not dialogs()[0].value
 
 
 async def test_a_card_waiting_for_review_reaches_only_its_author(create_user, event) -> None:
