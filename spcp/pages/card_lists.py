@@ -49,6 +49,7 @@ Items = tuple[dict[str, Any], ...]
 class SharedList:
     items: Items   # [{id, text}] in order: the server's copy, for tests and for sharing again
     url: str
+    size: int      # bytes of its JSON
 
 
 @dataclass(frozen=True)
@@ -84,7 +85,7 @@ def share_items(room_id: int, items: Items) -> SharedList:
         _bodies[key] = _Body(plain, gzip.compress(plain, compresslevel=6, mtime=0))
         while len(_bodies) > KEEP_LISTS:
             _bodies.popitem(last=False)
-    return SharedList(items, f'{PATH}/{room_id}/{digest}')
+    return SharedList(items, f'{PATH}/{room_id}/{digest}', len(plain))
 
 
 def reset() -> None:

@@ -196,9 +196,12 @@ class RawClient:
             return self.elements[element_id]
 
     def vote_cards(self) -> list[dict]:
-        """The cards of the phone's vote list, fetched from its ``src`` as vote_list.js does (with this
-        browser's cookie: only a participant of the room gets them)."""
-        src = self.element(self.find_one(classes='vote-list'))['props']['src']
+        """The cards of the phone's vote list: in the element when the list is small, else fetched from its
+        ``src`` as vote_list.js does (with this browser's cookie: only a participant of the room gets them)."""
+        props = self.element(self.find_one(classes='vote-list'))['props']
+        if 'cards' in props:
+            return list(props['cards'])
+        src = props['src']
         response = self.http.get(self._absolute(src), timeout=DEFAULT_TIMEOUT_S)
         response.raise_for_status()
         return response.json()

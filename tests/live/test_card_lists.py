@@ -10,7 +10,11 @@ import requests
 
 from .conftest import LiveServer, People
 
-TEXTS = ['Street lights are out', 'Nobody answers the phone', 'La policía no habla español']
+# long enough to be fetched (a small list rides in the element: vote_list.INLINE_BYTES)
+TEXTS = [f'{start} on the corner of Main Street and Fifth Avenue, near the school.' + ' And more about it.' * 9
+         for start in ('Street lights are out', 'Nobody answers the phone', 'La policía no habla español',
+                       'Cars drive too fast', 'The bus stop is dark', 'Nobody comes when called',
+                       'The park closes early', 'No one speaks to the youth', 'Reports go nowhere')]
 
 
 def voting_room(people: People, room: dict):

@@ -1,7 +1,7 @@
 // The phone's vote list (vote_list.py): per card a button that puts a dot on it and, where this phone
-// has a dot on it, a take-back button. One NiceGUI element for the whole list. The cards are fetched
-// from `src` (the room's list, encoded once for all its phones: card_lists.py); calls that arrive while
-// it loads are applied to it once it is there. Participant text is only ever text ({{ }}), never markup.
+// has a dot on it, a take-back button. One NiceGUI element for the whole list. A small list comes in
+// `cards`; a big one is fetched from `src` (the room's list, encoded once for all its phones:
+// card_lists.py), and calls that arrive while it loads are applied to it once it is there. Participant text is only ever text ({{ }}), never markup.
 // A tap goes into the phone's outbox (assets/outbox.js), as every other participant action does, and the
 // server's answer comes back as set_dots; put and drop follow the room.
 export default {
@@ -17,21 +17,26 @@ export default {
       </template>
     </div>`,
   props: {
-    src: String, // where the room's shown cards are: [{id, text}] in order
+    cards: Array, // the room's shown cards, [{id, text}] in order, when the list is small
+    src: String, // else where they are
     dots: Object, // {card id: this phone's dots on it}
     labels: Object, // {take_back, loading}, translated
   },
   data() {
-    return { list: [], mine: { ...this.dots }, loaded: false, waiting: [], tries: 0 };
+    return { list: this.cards ? [...this.cards] : [], mine: { ...this.dots }, loaded: !this.src, waiting: [], tries: 0 };
   },
   mounted() {
-    this.load();
+    if (this.src) this.load();
   },
   watch: {
+    // the element sent again (e.g. after a reconnect): its list as the server keeps it
+    cards(value) {
+      if (value) this.list = [...value];
+    },
     // a new list to fetch (the server shared it again): it already holds every earlier call
     src() {
       this.waiting = [];
-      this.load();
+      if (this.src) this.load();
     },
     dots(value) {
       this.mine = { ...value };

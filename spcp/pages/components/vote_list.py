@@ -1,10 +1,14 @@
 """A phone's vote list as ONE NiceGUI element: every card a button, drawn in the browser by a small
-Vue component (``vote_list.js``) from three props: where to fetch the cards, this phone's dots, the labels.
+Vue component (``vote_list.js``) from three props: the cards (or where to fetch them), this phone's dots,
+the labels.
 
 Two NiceGUI buttons a card cost about 9 KB of server memory each: 300 phones voting on 300 cards
 held 180,000 elements, and the phase change that built them froze the server for 34 s. Here a
-phone costs one element whatever the number of cards, and the cards themselves are not in it: the
-room's list is encoded once and fetched by every phone from one address (``card_lists.py``). A
+phone costs one element whatever the number of cards. A big list is not in it: the room's list is
+encoded once and fetched by every phone from one address (``card_lists.py``). A small one (up to
+``INLINE_BYTES`` of JSON, a room of ten's) rides in the element, the room's one tuple shared by its
+phones' elements: a fetch costs each phone a round trip and the server ~0.5 ms of its event loop, which
+at 100 rooms changing phase at once was more than sending the list with the element. A
 change after the first render is a small ``run_method`` call (``put``, ``drop``, ``set_dots``: one
 card), never the whole list again; the server keeps its own copy of the list beside it.
 
@@ -25,6 +29,7 @@ from ..card_lists import Items, share_cards, share_items
 from ..widgets import action_key
 
 VoteHandler = Callable[[int, bool, str], None]  # (card id, True to add a dot, idempotency key)
+INLINE_BYTES = 2048  # a list up to this size is sent in the element, a bigger one fetched from its address
 
 
 class VoteList(ui.element, component='vote_list.js'):
@@ -36,7 +41,11 @@ class VoteList(ui.element, component='vote_list.js'):
         self.room_id = room_id
         shared = share_cards(room_id, cards)
         self._cards: Items = shared.items
-        self._props['src'] = shared.url
+        self.inline = shared.size <= INLINE_BYTES
+        if self.inline:  # a tuple: NiceGUI leaves it as it is (a list would be copied into observables per phone)
+            self._props['cards'] = shared.items
+        else:
+            self._props['src'] = shared.url
         self._props['dots'] = {card_id: n for card_id, n in dots.items() if n}
         self._props['labels'] = {'take_back': take_back, 'loading': loading}
         self.on('vote', lambda e: self._vote(e.args, on_vote))
@@ -70,19 +79,28 @@ class VoteList(ui.element, component='vote_list.js'):
             self._cards = tuple(shown if c['id'] == card.id else c for c in self.cards)
         else:
             self._cards = (*self.cards, shown)
+        self._keep_cards()
         self.run_method('put', shown)
 
     def drop(self, card_id: int) -> None:
         """Take a card off the list, with the dots shown on it."""
         self._cards = tuple(c for c in self.cards if c['id'] != card_id)
+        self._keep_cards()
         self._keep('dots', {k: v for k, v in self._props['dots'].items() if k != card_id})
         self.run_method('drop', card_id)
 
     def _share_again(self) -> None:
         """The phone could not fetch its list (no longer kept, e.g. after many changes): this phone's list
         as it stands now, at a new address; the browser fetches it and drops the calls it already applied."""
+        if self.inline:
+            return  # never fetched: nothing to share again
         self._props['src'] = share_items(self.room_id, self._cards).url
         self.update()
+
+    def _keep_cards(self) -> None:
+        """A list sent in the element stays current there too: the element sent again (a reconnect) shows it."""
+        if self.inline:
+            self._keep('cards', self._cards)
 
     def _keep(self, name: str, value: Any) -> None:
         """Keep a prop current without sending the element again (the browser gets a run_method instead)."""
