@@ -13,8 +13,10 @@ event loop's time, for work whose answer never changes or that waits for nothing
 - Each page's outbox (NiceGUI's ``Outbox.loop``) waits for something to send with ``asyncio.wait_for(...,
   timeout=1.0)``: a task and a timer per wait, and with 1,000 phones a thousand timeouts a second that
   find nothing (72,000 waits in a 20 s run). Nothing needs the timeout: ``Outbox.stop`` sets the same
-  event. :func:`outbox_loop` is NiceGUI 3.18's loop waiting on the event itself; the test pins NiceGUI's
-  source, so an upgrade that changes it fails until this is looked at again.
+  event. And a page whose socket is not connected (a board's first GET, which redirects; a phone in its
+  reconnect window) had its outbox look again every 0.1 s: with 100 boards, 38,000 looks in a 20 s
+  phase-change run. :func:`outbox_loop` is NiceGUI 3.18's loop waiting on the events themselves; the
+  test pins NiceGUI's source, so an upgrade that changes it fails until this is looked at again.
 - An element's props, classes and style each hold their change handler, a bound method of themselves:
   a reference cycle, so a deleted element leaves three behind that only the full garbage collection
   frees (250,000 objects after one phase change at 1,000 phones, and that collection stops the event
@@ -77,7 +79,7 @@ async def outbox_loop(self: Outbox) -> None:
             if client is None or not client.has_socket_connection:
                 if client is None:
                     self.client  # noqa: B018 (NiceGUI's own error for an outbox whose client is gone)
-                await asyncio.sleep(0.1)
+                await until_connected(client)  # NiceGUI: asyncio.sleep(0.1), and check again
                 continue
             self._enqueue_event.clear()
             for coro in _outgoing(self, client):
@@ -90,6 +92,14 @@ async def outbox_loop(self: Outbox) -> None:
         except Exception as e:  # noqa: BLE001
             core.app.handle_exception(e)
             await asyncio.sleep(0.1)
+
+
+async def until_connected(client: Any) -> None:
+    """Until the page's socket (re)connects: NiceGUI's handshake sets ``_connected``, and so does the client's
+    deletion (after stopping its outbox). Cleared first: set by an earlier handshake, it stays set after a
+    disconnect (NiceGUI's own ``connected()`` clears it before waiting too)."""
+    client._connected.clear()  # noqa: SLF001
+    await client._connected.wait()  # noqa: SLF001
 
 
 def _outgoing(self: Outbox, client: Any) -> list:

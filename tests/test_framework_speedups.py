@@ -131,3 +131,29 @@ async def test_an_outbox_sends_without_a_timer_and_stops_when_told(user) -> None
     assert not task.done()  # waiting for something to send
     outbox.stop()
     await asyncio.wait_for(task, timeout=1.0)
+
+
+async def test_an_outbox_whose_page_has_no_socket_waits_for_one_and_stops_when_deleted(user) -> None:
+    """A page without its socket (never connected, or in its reconnect window): the loop waits for the
+    handshake's event, which NiceGUI's deletion of the client sets too (after stopping the outbox)."""
+    from nicegui import ui
+
+    framework_speedups.install()
+
+    @ui.page('/speedups-waiting')
+    def page() -> None:
+        ui.label('here')
+
+    await user.open('/speedups-waiting')
+    client = user.client
+    tab_id, client.tab_id = client.tab_id, None  # the socket gone
+    try:
+        client._connected.set()  # noqa: SLF001 (as an earlier handshake left it)
+        task = asyncio.get_running_loop().create_task(client.outbox.loop())
+        await asyncio.sleep(0.05)
+        assert not task.done() and client._connected._waiters  # noqa: SLF001 (waiting on it, not polling)
+        client.outbox.stop()
+        client._connected.set()  # noqa: SLF001 (what Client.delete does after stopping the outbox)
+        await asyncio.wait_for(task, timeout=1.0)
+    finally:
+        client.tab_id = tab_id
