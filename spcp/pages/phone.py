@@ -100,7 +100,11 @@ class PhoneScreen:
                 self.phase_label = ui.label().classes('phone-phase').props('role=heading aria-level=1')
                 self.timer = timer_label(self.tr, view.timer, 'phone-meta').mark('timer')
                 self.waiting: ui.label | None = ui.label(tr('Connecting…')).classes('phone-meta')
-            self.body = AfterMount().classes('phone-section')  # the socket connects while it is drawn
+            with AfterMount().classes('phone-section'):  # the socket connects while it is drawn
+                # the plan's prompt is one element for every phase (a phase change sets its text: 1,000 phones
+                # changing phase made and deleted 1,000 labels more); the phase's part below is rebuilt
+                self.prompt = ui.label().classes('phone-prompt')
+                self.body = ui.column().classes('phone-section')
         self.render()
         live.subscribe(view.id, self.apply)
 
@@ -165,12 +169,12 @@ class PhoneScreen:
         (before the phone has joined, only a phase that shows nothing anybody wrote)."""
         self.phase_label.set_text(self.tr(self.view.current.title))
         self.drafts.keep()
+        self.prompt.set_text(self.tr(self.view.current.prompt))
+        self.prompt.set_visibility(self.view.phase != 'welcome')  # the plan's welcome prompt is for the room
         self.body.clear()
         self.phase_of = self.actor.participant_id  # whom the phase's part was built for
         self.phase_seat = PhoneSeat(self.tr, self.view, self.phase_of, self.act, self.refresh, self.drafts)
         with self.body:
-            if self.view.phase != 'welcome':  # the plan's welcome prompt is for the room ("scan the code")
-                ui.label(self.tr(self.view.current.prompt)).classes('phone-prompt')
             if self.phase_of is None and self.view.phase not in OPEN_PHASES:
                 self.phase: PhonePhase = NoPhase()
             else:
