@@ -1,5 +1,5 @@
 """When the server's garbage collector runs: short young collections; the full one only for what pages that
-left may have left behind, and only when the event loop is quiet.
+closed sockets leave behind, and only when the event loop is quiet.
 
 A collection stops the event loop, so every phone of the hall waits for it. It costs about what it walks
 (~1-3 us of CPU per object: pages are dicts and lists of many references). With 1,000 participants' pages in
@@ -15,7 +15,7 @@ So: the young generations are small (:data:`THRESHOLDS`; ``(50_000, 50, 100)`` g
 generation-1 pass (pages, the rooms' reads, the model) is frozen at once (:func:`freeze_survivors`,
 ``gc.freeze``: a move of one list, no walk), so no collection walks it again and Python's own full collection
 walks only what came since the last young pass. The full collection over everything (:func:`sweep`) runs
-once ``SWEEP_AFTER_LEFT`` pages have disconnected or gone since the last one, when the loop has been quiet
+once ``SWEEP_AFTER_CLOSED`` sockets have closed since the last one, when the loop has been quiet
 for a moment (:func:`sweep_when_quiet`), or at once when no page is connected (nobody waits for it).
 """
 from __future__ import annotations
@@ -35,14 +35,14 @@ QUIET_S = 5.0             # quiet for this long: every check on time, and
 LATE_S = 0.02             # (a check this late: the loop had work, or the machine gave its CPU to others)
 QUIET_CPU_SHARE = 0.3     # the event loop's thread used under 30% of a core meanwhile
                           # (1,000 connected phones doing nothing keep it at ~13%; their steady submits above 80%)
-SWEEP_AFTER_LEFT = 300    # pages disconnected or gone since the last sweep before one is worth it
-                          # (their sockets' cycles: ~10,000 objects; a page kept by a cycle of its own: more)
-_left = [0]               # pages disconnected or gone since the last sweep
+SWEEP_AFTER_CLOSED = 300  # sockets closed since the last sweep before one is worth it (their cycles: ~10,000
+                          # objects; a deleted page's own elements are freed by reference counting)
+_closed = [0]             # sockets closed since the last sweep
 
 
 def install() -> None:
     """Small young generations, their survivors frozen, from now on. Call before the app starts; then
-    :func:`started` on its loop, and :func:`page_left` for each page that disconnects or is deleted."""
+    :func:`started` on its loop, and :func:`socket_closed` each time a page's socket closes."""
     gc.set_threshold(*THRESHOLDS)
     if freeze_survivors not in gc.callbacks:
         gc.callbacks.append(freeze_survivors)
@@ -55,8 +55,8 @@ def freeze_survivors(phase: str, info: dict) -> None:
         gc.freeze()
 
 
-def page_left() -> None:
-    _left[0] += 1
+def socket_closed() -> None:
+    _closed[0] += 1
 
 
 async def started(connected: Callable[[], int]) -> None:
@@ -66,9 +66,9 @@ async def started(connected: Callable[[], int]) -> None:
     asyncio.get_running_loop().create_task(sweep_when_quiet(connected))
 
 
-def worth_sweeping(left: int, connected: int, loop_cpu_share: float) -> bool:
-    """A full collection now: pages left, and either no page waits for it or enough left and the loop was quiet."""
-    return left > 0 and (connected == 0 or (left >= SWEEP_AFTER_LEFT and loop_cpu_share < QUIET_CPU_SHARE))
+def worth_sweeping(closed: int, connected: int, loop_cpu_share: float) -> bool:
+    """A full collection now: sockets closed, and no page waits for it or enough closed and the loop was quiet."""
+    return closed > 0 and (connected == 0 or (closed >= SWEEP_AFTER_CLOSED and loop_cpu_share < QUIET_CPU_SHARE))
 
 
 async def sweep_when_quiet(connected: Callable[[], int]) -> None:
@@ -84,7 +84,7 @@ async def sweep_when_quiet(connected: Callable[[], int]) -> None:
             if now - asked - CHECK_S > LATE_S:
                 cpu, since = time.thread_time(), now  # not quiet: start over
             elif now - since >= QUIET_S:
-                if worth_sweeping(_left[0], connected(), (time.thread_time() - cpu) / (now - since)):
+                if worth_sweeping(_closed[0], connected(), (time.thread_time() - cpu) / (now - since)):
                     sweep()
                 cpu, since = time.thread_time(), time.monotonic()
 
@@ -92,7 +92,7 @@ async def sweep_when_quiet(connected: Callable[[], int]) -> None:
 def sweep() -> int:
     """Everything unfrozen and collected (what died in cycles since it was frozen), then frozen again."""
     began = time.perf_counter()
-    _left[0] = 0
+    _closed[0] = 0
     gc.unfreeze()
     found = gc.collect()  # freeze_survivors freezes again as it ends
     log.info('full garbage collection while quiet: %.0f ms, %d objects freed', (time.perf_counter() - began) * 1000,

@@ -119,8 +119,7 @@ def start(cfg: Settings | None = None, *, announce: bool = True) -> None:
     framework_speedups.install()  # library work whose answers never change, a deleted element's cycles (its module)
     gc_policy.install()  # small young generations, their survivors frozen, rare full collections (its module)
     app.on_startup(lambda: gc_policy.started(connected_pages))
-    app.on_disconnect(gc_policy.page_left)
-    app.on_delete(gc_policy.page_left)
+    app.on_disconnect(gc_policy.socket_closed)
     ui.run(host=cfg.host, port=cfg.port, title='SPCP Live', storage_secret=storage_secret(cfg),
            reload=False, show=False, reconnect_timeout=RECONNECT_TIMEOUT_S, favicon=ASSETS_DIR / 'favicon.svg',
            language='en-US', show_welcome_message=False,

@@ -1,5 +1,5 @@
 """The garbage collector's policy (spcp/gc_policy.py): small young generations whose survivors are frozen, and
-the full collection only when pages have left, with the event loop quiet or no page connected."""
+the full collection only when sockets have closed, with the event loop quiet or no page connected."""
 from __future__ import annotations
 
 import asyncio
@@ -53,15 +53,17 @@ def test_a_generation_0_pass_freezes_nothing(installed) -> None:
     assert any(found is young for found in gc.get_objects())
 
 
-@pytest.mark.parametrize('left,connected,share,expected', [
-    (gc_policy.SWEEP_AFTER_LEFT, 5, 0.0, True), (gc_policy.SWEEP_AFTER_LEFT, 5, gc_policy.QUIET_CPU_SHARE - 0.01, True),
-    (gc_policy.SWEEP_AFTER_LEFT - 1, 5, 0.0, False), (gc_policy.SWEEP_AFTER_LEFT, 5, gc_policy.QUIET_CPU_SHARE, False),
-    (10 * gc_policy.SWEEP_AFTER_LEFT, 5, 0.9, False),
-    (1, 0, 0.0, True), (0, 0, 0.0, False),  # nobody connected: any page that left is worth it, nothing else
+@pytest.mark.parametrize('closed,connected,share,expected', [
+    (gc_policy.SWEEP_AFTER_CLOSED, 5, 0.0, True),
+    (gc_policy.SWEEP_AFTER_CLOSED, 5, gc_policy.QUIET_CPU_SHARE - 0.01, True),
+    (gc_policy.SWEEP_AFTER_CLOSED - 1, 5, 0.0, False),
+    (gc_policy.SWEEP_AFTER_CLOSED, 5, gc_policy.QUIET_CPU_SHARE, False),
+    (10 * gc_policy.SWEEP_AFTER_CLOSED, 5, 0.9, False),
+    (1, 0, 0.0, True), (0, 0, 0.0, False),  # nobody connected: any socket closed is worth it, nothing else
 ])
-def test_a_sweep_only_when_pages_left_and_the_loop_is_quiet(left: int, connected: int, share: float,
-                                                             expected: bool) -> None:
-    assert gc_policy.worth_sweeping(left, connected, share) is expected
+def test_a_sweep_only_when_sockets_closed_and_the_loop_is_quiet(closed: int, connected: int, share: float,
+                                                                 expected: bool) -> None:
+    assert gc_policy.worth_sweeping(closed, connected, share) is expected
 
 
 def watch(load: str, seconds: float = 0.3) -> None:
@@ -89,7 +91,7 @@ def swept(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     monkeypatch.setattr(gc_policy, 'LATE_S', 0.02)
     monkeypatch.setattr(gc_policy, 'QUIET_CPU_SHARE', 0.1)  # spinning: more, or its checks come late
     monkeypatch.setattr(gc_policy, 'sweep', lambda: done.append(1))
-    monkeypatch.setattr(gc_policy, '_left', [gc_policy.SWEEP_AFTER_LEFT])
+    monkeypatch.setattr(gc_policy, '_closed', [gc_policy.SWEEP_AFTER_CLOSED])
     return done
 
 
@@ -108,10 +110,10 @@ def test_a_loop_kept_waiting_does_not(swept: list[int]) -> None:
     assert swept == []
 
 
-def test_pages_that_leave_are_counted_and_a_sweep_starts_over(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(gc_policy, '_left', [0])
-    gc_policy.page_left()
-    gc_policy.page_left()
-    assert gc_policy._left == [2]  # noqa: SLF001
+def test_closed_sockets_are_counted_and_a_sweep_starts_over(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(gc_policy, '_closed', [0])
+    gc_policy.socket_closed()
+    gc_policy.socket_closed()
+    assert gc_policy._closed == [2]  # noqa: SLF001
     gc_policy.sweep()
-    assert gc_policy._left == [0]  # noqa: SLF001
+    assert gc_policy._closed == [0]  # noqa: SLF001

@@ -1,7 +1,8 @@
 // The phone's vote list (vote_list.py): per card a button that puts a dot on it and, where this phone
 // has a dot on it, a take-back button. One NiceGUI element for the whole list. A small list comes in
 // `cards`; a big one is fetched from `src` (the room's list, encoded once for all its phones:
-// card_lists.py), and calls that arrive while it loads are applied to it once it is there. Participant text is only ever text ({{ }}), never markup.
+// card_lists.py), and calls that arrive while it loads are applied to it once it is there. Participant text
+// is only ever text ({{ }}), never markup.
 // A tap goes into the phone's outbox (assets/outbox.js), as every other participant action does, and the
 // server's answer comes back as set_dots; put and drop follow the room.
 export default {
