@@ -13,3 +13,9 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/pip install -q -e ".${1:+[$1]}"
 .venv/bin/python -m spcp.catalogs compile >/dev/null  # translations: .po -> .mo
+# the phone page's own Quasar, only the parts a phone uses (spcp/phone_quasar.py): built from npm's quasar with
+# Node.js; without it phones load all of Quasar, which works, only slower on a slow phone
+if command -v npm >/dev/null 2>&1 && npm ci --prefix scripts/phone_quasar --no-audit --no-fund --silent \
+    && .venv/bin/python -m spcp.phone_quasar; then :; else
+  echo "Note: the phone's own Quasar was not built (needs Node.js and npm); phones load all of Quasar." >&2
+fi

@@ -14,6 +14,7 @@ from spcp import (
     hardening,
     icons,
     loop_watch,
+    phone_quasar,
     proxies,
     settings,
     static_files,
@@ -71,13 +72,17 @@ def connected_pages() -> int:
     return sum(client.has_socket_connection for client in Client.instances.values())
 
 
-def serve_static_files() -> None:
-    """NiceGUI's static files and our assets pre-compressed (brotli, gzip), cached for good where the URL
-    is versioned (spcp/static_files.py); prepared in the background at start-up, before phones ask."""
+def serve_static_files(phone_bundle: phone_quasar.Bundle | None) -> None:
+    """NiceGUI's static files, our assets and the phone's own Quasar pre-compressed (brotli, gzip), cached for
+    good where the URL is versioned (spcp/static_files.py); prepared in the background at start-up, before
+    phones ask."""
     store = static_files.StaticStore()
-    app.add_middleware(static_files.PrecompressedStatic, roots=static_files.roots(ASSETS_DIR, ASSET_VERSION),
-                       store=store)
-    app.on_startup(lambda: store.warm(static_files.page_files(ASSETS_DIR, QUASAR_LANGUAGE.values())))
+    roots = static_files.roots(ASSETS_DIR, ASSET_VERSION)
+    files = static_files.page_files(ASSETS_DIR, QUASAR_LANGUAGE.values())
+    if phone_bundle is not None:
+        roots, files = [*roots, phone_bundle.root()], [*phone_bundle.paths, *files]
+    app.add_middleware(static_files.PrecompressedStatic, roots=roots, store=store)
+    app.on_startup(lambda: store.warm(files))
 
 
 def sync_commits_in_groups() -> None:
@@ -108,7 +113,9 @@ def start(cfg: Settings | None = None, *, announce: bool = True) -> None:
     if cfg.loop_watch:
         loop_watch.install()
     app.on_startup(suggest_worker.warm)  # the grouping help's model, before any board asks
-    serve_static_files()  # innermost: the headers middleware below still marks every file it answers
+    phone_bundle = phone_quasar.load()  # only the Quasar parts a phone uses, if built at install (its module)
+    phone_quasar.install(phone_bundle)
+    serve_static_files(phone_bundle)  # innermost: the headers middleware below still marks every file it answers
     app.add_middleware(HtmlDirection)  # dir="rtl" in the HTML of an Arabic page, before any script runs
     app.add_middleware(PageLoadLimit)  # pages per address, before NiceGUI makes a client for one
     app.add_middleware(hardening.SecurityHeaders)  # after build(): outside any middleware it adds

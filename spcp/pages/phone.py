@@ -9,7 +9,7 @@ import nicegui
 from nicegui import app, ui
 from starlette.requests import Request
 
-from .. import entry, live, room_reads
+from .. import entry, live, phone_quasar, room_reads
 from ..actions import Outcome, perform, read
 from ..domain import views
 from ..domain.access import Actor
@@ -32,7 +32,8 @@ from .widgets import client_address, frame, refusal_page, show_timer, tell, time
 
 # The first load's big scripts, asked for with the page's first bytes: as plain `defer` scripts at the end of
 # the body they wait, at low priority, behind the style sheets and our own small scripts for one of HTTP/1.1's
-# six connections (on the slow phone Quasar's 130 KB started 0.6 s after the page had arrived).
+# six connections (on the slow phone Quasar's 130 KB started 0.6 s after the page had arrived). Quasar's URL here
+# and in NiceGUI's template becomes the phone's own, smaller Quasar where it was built (spcp/phone_quasar.py).
 _STATIC = f'/_nicegui/{nicegui.__version__}/static'
 FIRST_LOAD_HINTS = (f'<link rel="preload" as="script" href="{_STATIC}/quasar.umd.prod.js">'
                     f'<link rel="modulepreload" href="{_STATIC}/vue.esm-browser.prod.js">'
@@ -46,6 +47,7 @@ def phone_page(code: str, request: Request) -> None:
     """The room is in the page's first HTML, built for whoever this phone is before its socket connects;
     joining (making a participant, within the limit per address) waits for the socket, as it always did."""
     tr = reader(request)
+    phone_quasar.pages().use_on(ui.context.client)  # only the Quasar parts a phone uses (its module)
     frame(tr, tr('SPCP Live'))
     ui.add_head_html(FIRST_LOAD_HINTS)
     address = client_address(request)

@@ -115,6 +115,11 @@ def browser(server):
         chromium.close()
 
 
+# a Quasar component the page's Quasar lacks stays in the DOM as an unknown <q-...> element
+UNKNOWN_QUASAR_TAGS = "[...new Set([...document.querySelectorAll('*')].map(e => e.localName)" \
+                      ".filter(name => name.startsWith('q-')))]"
+
+
 @dataclass
 class Pages:
     """Opens phones and boards in their own browser contexts (separate cookies: separate people)."""
@@ -148,11 +153,15 @@ def pages(browser, server, request) -> Iterator[Pages]:
     opened = Pages(browser, server)
     yield opened
     ARTIFACTS.mkdir(exist_ok=True)
+    unknown: dict[str, list[str]] = {}
     for i, context in enumerate(opened.contexts):
         for page in context.pages:  # the last state of every page, for looking at a failure
             with contextlib.suppress(PlaywrightError):  # best effort only
                 page.screenshot(path=ARTIFACTS / f'{request.node.name}-{i}.png')
+                if tags := page.evaluate(UNKNOWN_QUASAR_TAGS):
+                    unknown[page.url] = tags
         context.close()
+    assert not unknown, f'Quasar components missing (a phone has its own Quasar: spcp/phone_quasar.py): {unknown}'
 
 
 @pytest.fixture

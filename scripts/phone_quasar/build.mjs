@@ -1,0 +1,81 @@
+// Builds the phone page's own Quasar (see spcp/phone_quasar.py), offline once installed:
+//   node scripts/phone_quasar/build.mjs NICEGUI_STATIC OUT_DIR   (scripts/install.sh runs it)
+// OUT_DIR/quasar.umd.prod.js: NiceGUI's global `Quasar` with only the components and plugins of parts.json,
+// built from Quasar's sources; OUT_DIR/quasar.{unimportant,important}.prod.css: NiceGUI's two Quasar style
+// sheets without the rules of the components left out.
+import * as esbuild from 'esbuild';
+import postcss from 'postcss';
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const [niceguiStatic, outDir] = process.argv.slice(2);
+if (!niceguiStatic || !outDir) throw new Error('usage: node build.mjs NICEGUI_STATIC OUT_DIR');
+const parts = JSON.parse(readFileSync(join(here, 'parts.json'), 'utf8'));
+const quasarDir = join(here, 'node_modules', 'quasar');
+const version = JSON.parse(readFileSync(join(quasarDir, 'package.json'), 'utf8')).version;
+
+// The same global as Quasar's own UMD entry (quasar/src/index.umd.js), which NiceGUI's page uses:
+// Quasar.install, Quasar.lang, Quasar.Notify...; the language files add to Quasar.Lang.
+const entry = `
+import { ${parts.components.join(', ')} } from 'quasar/src/components.js';
+import { ${['Dark', 'Lang', 'IconSet', ...parts.plugins].join(', ')} } from 'quasar/src/plugins.js';
+import Quasar from 'quasar/src/vue-plugin.js';
+const components = { ${parts.components.join(', ')} };
+const plugins = { ${parts.plugins.join(', ')} };
+window.Quasar = {
+  version: Quasar.version,
+  install(app, opts) { Quasar.install(app, { components, plugins, ...opts }); },
+  lang: Lang, iconSet: IconSet, Dark, Lang, IconSet, ...components, ...plugins,
+};`;
+
+// Vue comes from the page (NiceGUI's template sets window.Vue before Quasar's script runs).
+const vueFromPage = { name: 'vue-from-page', setup(build) {
+  build.onResolve({ filter: /^vue$/ }, () => ({ path: 'vue', namespace: 'page' }));
+  build.onLoad({ filter: /.*/, namespace: 'page' }, () => ({ contents: 'module.exports = window.Vue' }));
+}};
+// Quasar's sources re-export every component from one index (components.js): marked free of side
+// effects, the ones not named above are left out (a component's module only defines it).
+const onlyWhatIsUsed = { name: 'only-what-is-used', setup(build) {
+  build.onResolve({ filter: /\.js$/ }, async (args) => {
+    if (args.pluginData === 'inner' || !args.importer.includes('/quasar/src/')) return undefined;
+    const found = await build.resolve(args.path, { resolveDir: args.resolveDir, kind: args.kind, pluginData: 'inner' });
+    return { ...found, sideEffects: false };
+  });
+}};
+
+mkdirSync(outDir, { recursive: true });
+const made = JSON.stringify({ quasar: version, components: parts.components, plugins: parts.plugins });
+const built = await esbuild.build({
+  stdin: { contents: entry, resolveDir: here, sourcefile: 'phone-quasar-entry.js' },
+  bundle: true, minify: true, format: 'iife', target: 'es2020', outfile: join(outDir, 'quasar.umd.prod.js'),
+  plugins: [vueFromPage, onlyWhatIsUsed], legalComments: 'none', metafile: true, logLevel: 'warning',
+  banner: { js: `/* spcp phone quasar ${made} */\n/*! Quasar Framework v${version} (c) 2015-present Razvan Stoenescu, MIT License */` },
+  define: { __QUASAR_VERSION__: JSON.stringify(version), __QUASAR_SSR__: 'false', __QUASAR_SSR_SERVER__: 'false',
+            __QUASAR_SSR_CLIENT__: 'false', __QUASAR_SSR_PWA__: 'false' },
+});
+
+// Style sheets: a component's classes are named after it (QExpansionItem: .q-expansion-item, ...__header,
+// ...--dense). A rule is left out when each of its selectors names a component that is not in the bundle
+// (those the bundled ones use inside, such as QSelect's QChip, are in it); everything else stays.
+const kebab = (name) => 'q-' + name.slice(1).replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
+const componentsDir = join(quasarDir, 'src', 'components');
+const every = readdirSync(componentsDir).flatMap((dir) => readdirSync(join(componentsDir, dir))
+  .filter((file) => /^Q[A-Z]\w*\.js$/.test(file)).map((file) => kebab(file.slice(0, -3))));
+const [output] = Object.values(built.metafile.outputs);
+const kept = new Set(Object.entries(output.inputs).filter(([, input]) => input.bytesInOutput > 0)
+  .map(([path]) => path.match(/\/components\/[^/]+\/(Q\w+)\.js$/)?.[1]).filter(Boolean).map(kebab));
+const leftOut = new Set(every.filter((block) => !kept.has(block)));
+const namesLeftOut = (selector) => [...selector.matchAll(/\.(q-[\w-]+)/g)]
+  .some(([, name]) => leftOut.has(name.split('__')[0].split('--')[0]));
+
+for (const name of ['quasar.unimportant.prod.css', 'quasar.important.prod.css']) {
+  const sheet = postcss.parse(readFileSync(join(niceguiStatic, name), 'utf8'));
+  sheet.walkRules((rule) => {
+    if (rule.parent.type === 'atrule' && rule.parent.name.endsWith('keyframes')) return;
+    if (rule.selectors.every(namesLeftOut)) rule.remove();
+  });
+  sheet.walkAtRules((atRule) => { if (atRule.nodes?.length === 0) atRule.remove(); });
+  writeFileSync(join(outDir, name), sheet.toString());
+}

@@ -1,0 +1,164 @@
+"""A phone page's own Quasar: only the components and plugins a phone uses, and their styles.
+
+NiceGUI's page template loads all of Quasar (``quasar.umd.prod.js``: 503 KB, 130 KB as brotli), the
+biggest file of a phone's first load and the last script to arrive: on the slow phone (1.6 Mbit/s) it
+alone takes ~0.65 s on the wire, and the page cannot mount before it has run. At install,
+``python -m spcp.phone_quasar`` (``scripts/phone_quasar/build.mjs``, Node.js) builds the same global
+``Quasar`` from Quasar's own sources with only the parts ``scripts/phone_quasar/parts.json`` lists
+(~160 KB, ~46 KB as brotli), and NiceGUI's two Quasar style sheets without the rules of the components
+left out (33 KB -> 20 KB as brotli), into ``.cache/phone-quasar/``. A phone page's HTML names those files
+instead of NiceGUI's; every other page (boards, organizers) keeps all of Quasar.
+
+They are used only if they were built from NiceGUI's Quasar version with the parts the list holds now
+(the script's first line says both). Otherwise (no Node.js at install, a NiceGUI upgrade, a list changed
+and not built again) phones load all of Quasar as before, and the log says why once at start-up.
+``tests/pages/test_phone_quasar.py`` walks a phone through every phase and fails on a Quasar component
+the list lacks; the browser tests fail on any unknown ``<q-...>`` element left in a page.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import re
+import subprocess
+import weakref
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import nicegui
+from nicegui.client import Client
+from starlette.requests import Request
+from starlette.responses import Response
+
+from .static_files import NICEGUI_STATIC, Root, always
+
+log = logging.getLogger(__name__)
+
+ROOT = Path(__file__).resolve().parent.parent
+BUILD = ROOT / 'scripts' / 'phone_quasar'
+PARTS = BUILD / 'parts.json'
+OUT_DIR = ROOT / '.cache' / 'phone-quasar'
+# NiceGUI's names, kept by the build: the page asks for the same files under another folder
+FILES = ('quasar.umd.prod.js', 'quasar.unimportant.prod.css', 'quasar.important.prod.css')
+NICEGUI_FILES = f'/_nicegui/{nicegui.__version__}/static/'
+NICEGUI_QUASAR = NICEGUI_FILES + FILES[0]
+BANNER = re.compile(rb'/\* spcp phone quasar (\{.*?\}) \*/')
+# NiceGUI's template writes every <script> of its own before the page's elements, which follow this
+# line: nothing a participant typed (inside the elements) is ever rewritten
+TEMPLATE_BODY_START = b'<div id="esm-fallback"'
+
+
+@dataclass(frozen=True)
+class Bundle:
+    folder: Path
+    digest: str
+
+    @property
+    def prefix(self) -> str:
+        return f'/phone-quasar/{self.digest}/'  # the content's digest in the URL: cached for good
+
+    @property
+    def url(self) -> str:
+        return self.prefix + FILES[0]
+
+    @property
+    def paths(self) -> list[Path]:
+        return [self.folder / name for name in FILES]
+
+    def root(self) -> Root:
+        """Where :class:`static_files.PrecompressedStatic` answers them (pre-compressed, immutable)."""
+        return Root(self.prefix, lambda relative: self.folder / relative if relative in FILES else None, always)
+
+
+def nicegui_quasar_version() -> str:
+    head = (NICEGUI_STATIC / 'quasar.umd.prod.js').read_bytes()[:200]
+    found = re.search(rb'Quasar Framework v(\S+)', head)
+    return found.group(1).decode() if found else ''
+
+
+def wanted() -> dict[str, Any]:
+    """What the bundle must have been built from: NiceGUI's Quasar version and the parts listed now."""
+    parts = json.loads(PARTS.read_text(encoding='utf-8'))
+    return {'quasar': nicegui_quasar_version(), 'components': parts['components'], 'plugins': parts['plugins']}
+
+
+def built_from(path: Path) -> dict[str, Any] | None:
+    """What the bundle at ``path`` says it was built from (None: missing, or not such a bundle)."""
+    try:
+        with path.open('rb') as file:
+            found = BANNER.match(file.readline())
+    except OSError:
+        return None
+    return json.loads(found.group(1)) if found else None
+
+
+def load(folder: Path = OUT_DIR) -> Bundle | None:
+    """The phone's Quasar if it is there and current; None (phones load all of Quasar) otherwise."""
+    made = built_from(folder / FILES[0])
+    if made is None or not all((folder / name).is_file() for name in FILES):
+        log.warning('phones load all of Quasar: %s was not built (scripts/install.sh builds it with Node.js)', folder)
+        return None
+    if made != wanted():
+        log.warning('phones load all of Quasar: %s was built from %s, not %s; run scripts/install.sh',
+                    folder, made, wanted())
+        return None
+    digest = hashlib.sha256(b''.join((folder / name).read_bytes() for name in FILES)).hexdigest()[:16]
+    return Bundle(folder, digest)
+
+
+def build(out_dir: Path = OUT_DIR) -> None:
+    """Builds the files with Node.js (``npm ci --prefix scripts/phone_quasar`` first)."""
+    subprocess.run(['node', str(BUILD / 'build.mjs'), str(NICEGUI_STATIC), str(out_dir)], check=True)
+
+
+class PhonePages:
+    """Marks the clients of phone pages and points their HTML at the bundle (wired by the composition root)."""
+
+    def __init__(self, bundle: Bundle | None) -> None:
+        self.bundle = bundle
+        self._clients: weakref.WeakSet[Client] = weakref.WeakSet()
+
+    def use_on(self, client: Client) -> None:
+        if self.bundle:
+            self._clients.add(client)
+
+    def rewrite(self, client: Client, response: Response) -> Response:
+        """The page's HTML with the bundle in place of NiceGUI's Quasar, for a marked client."""
+        if client not in self._clients or self.bundle is None or not isinstance(response.body, bytes):
+            return response
+        head, marker, rest = response.body.partition(TEMPLATE_BODY_START)
+        for name in FILES:  # the script, its preload hint and the style sheets' @import
+            head = head.replace(f'{NICEGUI_FILES}{name}'.encode(), f'{self.bundle.prefix}{name}'.encode())
+        response.body = head + marker + rest
+        response.headers['content-length'] = str(len(response.body))
+        return response
+
+
+_pages = PhonePages(None)
+
+
+def pages() -> PhonePages:
+    return _pages
+
+
+def install(bundle: Bundle | None) -> PhonePages:
+    """Wraps NiceGUI's ``Client.build_response`` (once) so a marked client's page names the bundle."""
+    global _pages
+    _pages = PhonePages(bundle)
+    original = Client.build_response
+    if getattr(original, 'phone_quasar', False):
+        original = original.__wrapped__  # type: ignore[attr-defined]
+
+    def build_response(self: Client, request: Request, status_code: int = 200) -> Response:
+        return _pages.rewrite(self, original(self, request, status_code))
+
+    build_response.phone_quasar = True  # type: ignore[attr-defined]
+    build_response.__wrapped__ = original  # type: ignore[attr-defined]
+    Client.build_response = build_response  # type: ignore[method-assign]
+    return _pages
+
+
+if __name__ == '__main__':
+    build()

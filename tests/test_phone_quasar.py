@@ -1,0 +1,74 @@
+"""The phone's own Quasar is used only when it was built for this NiceGUI and these parts, and its URL
+replaces Quasar's only in the page template's own tags (spcp/phone_quasar.py)."""
+from __future__ import annotations
+
+import json
+
+from starlette.responses import HTMLResponse
+
+from spcp import phone_quasar
+
+
+def write_bundle(folder, made: dict) -> None:
+    for name in phone_quasar.FILES[1:]:
+        (folder / name).write_text('.q-btn{}')
+    (folder / phone_quasar.FILES[0]).write_text(f'/* spcp phone quasar {json.dumps(made)} */\n(()=>{{}})();\n')
+
+
+def test_a_bundle_built_from_the_wanted_parts_is_used(tmp_path) -> None:
+    write_bundle(tmp_path, phone_quasar.wanted())
+    bundle = phone_quasar.load(tmp_path)
+    assert bundle is not None
+    assert bundle.url == f'/phone-quasar/{bundle.digest}/quasar.umd.prod.js'
+    assert bundle.root().resolve('quasar.important.prod.css') == tmp_path / 'quasar.important.prod.css'
+    assert bundle.root().resolve('../quasar.umd.prod.js') is None
+    assert bundle.root().resolve('other.js') is None
+
+
+def test_a_missing_or_stale_bundle_is_not_used(tmp_path, caplog) -> None:
+    assert phone_quasar.load(tmp_path) is None  # not built
+    write_bundle(tmp_path, phone_quasar.wanted())
+    (tmp_path / 'quasar.important.prod.css').unlink()
+    assert phone_quasar.load(tmp_path) is None  # a style sheet missing
+    write_bundle(tmp_path, phone_quasar.wanted())
+    (tmp_path / 'quasar.umd.prod.js').write_text('(()=>{})();\n')
+    assert phone_quasar.load(tmp_path) is None  # not such a bundle
+    for stale in ({'quasar': '2.0.0'}, {'components': ['QBtn']}, {'plugins': []}):
+        write_bundle(tmp_path, {**phone_quasar.wanted(), **stale})
+        assert phone_quasar.load(tmp_path) is None
+    assert 'phones load all of Quasar' in caplog.text
+
+
+def test_nicegui_quasar_version_is_read_from_its_file() -> None:
+    assert phone_quasar.nicegui_quasar_version().startswith('2.')
+
+
+def test_only_the_templates_own_tags_are_rewritten(tmp_path) -> None:
+    write_bundle(tmp_path, phone_quasar.wanted())
+    pages = phone_quasar.PhonePages(phone_quasar.load(tmp_path))
+    quasar = phone_quasar.NICEGUI_QUASAR
+    css = phone_quasar.NICEGUI_FILES + 'quasar.important.prod.css'
+    typed = f'a card that says {quasar}'  # a participant's words, inside the elements after the marker
+    html = (f'<head><style>@import url("{css}")</style><link rel="preload" href="{quasar}"></head><body>'
+            f'<script defer src="{quasar}"></script><script defer src="/_nicegui/x/static/nicegui.js"></script>'
+            f'<div id="esm-fallback">...</div><script>createApp({json.dumps(typed)})</script></body>')
+    client = object.__new__(phone_quasar.Client)  # only its identity matters here
+    response = pages.rewrite(client, HTMLResponse(html))
+    assert response.body.decode() == html  # not a phone page's client: untouched
+
+    pages.use_on(client)
+    response = pages.rewrite(client, HTMLResponse(html))
+    body = response.body.decode()
+    assert body.count(pages.bundle.url) == 2
+    assert f'@import url("{pages.bundle.prefix}quasar.important.prod.css")' in body
+    assert '/_nicegui/x/static/nicegui.js' in body  # the template's other scripts are NiceGUI's still
+    assert typed in body
+    assert response.headers['content-length'] == str(len(response.body))
+
+
+def test_without_a_bundle_phones_keep_nicegui_quasar() -> None:
+    pages = phone_quasar.PhonePages(None)
+    client = object.__new__(phone_quasar.Client)
+    pages.use_on(client)
+    response = HTMLResponse('<script src="x"></script>')
+    assert pages.rewrite(client, response) is response
