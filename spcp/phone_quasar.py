@@ -6,8 +6,10 @@ alone takes ~0.65 s on the wire, and the page cannot mount before it has run. At
 ``python -m spcp.phone_quasar`` (``scripts/phone_quasar/build.mjs``, Node.js) builds the same global
 ``Quasar`` from Quasar's own sources with only the parts ``scripts/phone_quasar/parts.json`` lists
 (~160 KB, ~46 KB as brotli), and NiceGUI's two Quasar style sheets without the rules of the components
-left out (33 KB -> 20 KB as brotli), into ``.cache/phone-quasar/``. A phone page's HTML names those files
-instead of NiceGUI's; every other page (boards, organizers) keeps all of Quasar.
+left out (33 KB -> 20 KB as brotli), into ``.cache/phone-quasar/``. Beside them, in DOMPurify's place
+(11 KB as brotli), ``escape_html.mjs``: a phone shows no element that sanitizes HTML, and one that ever
+asked would get its text escaped. A phone page's HTML names those files instead of NiceGUI's; every other
+page (boards, organizers) keeps all of Quasar and DOMPurify.
 
 They are used only if they were built from NiceGUI's Quasar version with the parts the list holds now
 (the script's first line says both). Otherwise (no Node.js at install, a NiceGUI upgrade, a list changed
@@ -41,7 +43,7 @@ BUILD = ROOT / 'scripts' / 'phone_quasar'
 PARTS = BUILD / 'parts.json'
 OUT_DIR = ROOT / '.cache' / 'phone-quasar'
 # NiceGUI's names, kept by the build: the page asks for the same files under another folder
-FILES = ('quasar.umd.prod.js', 'quasar.unimportant.prod.css', 'quasar.important.prod.css')
+FILES = ('quasar.umd.prod.js', 'quasar.unimportant.prod.css', 'quasar.important.prod.css', 'dompurify.mjs')
 NICEGUI_FILES = f'/_nicegui/{nicegui.__version__}/static/'
 NICEGUI_QUASAR = NICEGUI_FILES + FILES[0]
 BANNER = re.compile(rb'/\* spcp phone quasar (\{.*?\}) \*/')
@@ -129,7 +131,7 @@ class PhonePages:
         if client not in self._clients or self.bundle is None or not isinstance(response.body, bytes):
             return response
         head, marker, rest = response.body.partition(TEMPLATE_BODY_START)
-        for name in FILES:  # the script, its preload hint and the style sheets' @import
+        for name in FILES:  # the scripts, their preload hints, the import map, the style sheets' @import
             head = head.replace(f'{NICEGUI_FILES}{name}'.encode(), f'{self.bundle.prefix}{name}'.encode())
         response.body = head + marker + rest
         response.headers['content-length'] = str(len(response.body))

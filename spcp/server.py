@@ -30,7 +30,7 @@ from spcp.suggest import worker as suggest_worker
 # 60 cards, 0.33 MB in Issues; with 300 phones each dropping about once in 10 minutes, 120 s keeps
 # ~81 MB extra. Longer buys little: the outbox and drafts make a reload lose nothing.
 RECONNECT_TIMEOUT_S = 120
-ASSET_VERSION = '16'  # bump when assets/ change, so phones do not keep a stale copy
+ASSET_VERSION = '17'  # bump when assets/ change, so phones do not keep a stale copy
 
 
 def storage_secret(cfg: Settings) -> str:
@@ -58,9 +58,6 @@ def build() -> None:
                      f'<script src="/assets/fit.js?v={ASSET_VERSION}" defer></script>'
                      f'<script src="/assets/fonts.js?v={ASSET_VERSION}" defer></script>', shared=True)
     from spcp.pages import action_plan, board, council, exports, home, organize, phone, remote, setup  # noqa: F401
-    from spcp.pages.components.own_card import OwnCard
-    from spcp.pages.components.vote_list import VoteList
-    ui.add_head_html(static_files.preload_components([ui.select, ui.dialog, OwnCard, VoteList]), shared=True)
     from spcp.pages.widgets import error_page
     app.on_page_exception(error_page)
     from spcp import socket_guard

@@ -2,10 +2,10 @@
 //   node scripts/phone_quasar/build.mjs NICEGUI_STATIC OUT_DIR   (scripts/install.sh runs it)
 // OUT_DIR/quasar.umd.prod.js: NiceGUI's global `Quasar` with only the components and plugins of parts.json,
 // built from Quasar's sources; OUT_DIR/quasar.{unimportant,important}.prod.css: NiceGUI's two Quasar style
-// sheets without the rules of the components left out.
+// sheets without the rules of the components left out; OUT_DIR/dompurify.mjs: escape_html.mjs, in DOMPurify's place.
 import * as esbuild from 'esbuild';
 import postcss from 'postcss';
-import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -79,3 +79,5 @@ for (const name of ['quasar.unimportant.prod.css', 'quasar.important.prod.css'])
   sheet.walkAtRules((atRule) => { if (atRule.nodes?.length === 0) atRule.remove(); });
   writeFileSync(join(outDir, name), sheet.toString());
 }
+
+copyFileSync(join(here, 'escape_html.mjs'), join(outDir, 'dompurify.mjs'));

@@ -9,12 +9,15 @@ right-to-left before any script runs.
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 
 from nicegui import app, ui
+from nicegui.events import ValueChangeEventArguments
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..i18n import LOCALES, Translator, negotiate, translator
+from .components.native_select import NativeSelect
 
 QUASAR_LANGUAGE = {'en': 'en-US', 'es': 'es', 'hi': 'hi', 'ar': 'ar'}  # Quasar's own strings and <html lang>
 RTL_LANGUAGES = tuple(code for code in LOCALES if translator(code).rtl)
@@ -43,17 +46,28 @@ def _serve_in(tr: Translator) -> None:
 
 def language_switch(tr: Translator) -> ui.select:
     """A visible switch between the supported languages; the choice is kept for this browser."""
-    storage = app.storage.user
-
-    def choose(locale: str) -> None:
-        if locale in LOCALES and locale != tr.locale:
-            storage['locale'] = locale
-            ui.navigate.reload()  # the whole page again, with its lang and direction from the server
-
-    switch = ui.select(dict(LOCALES), value=tr.locale, on_change=lambda e: choose(e.value)) \
+    switch = ui.select(dict(LOCALES), value=tr.locale, on_change=_chooser(tr)) \
         .props('dense outlined options-dense').classes('language-switch').mark('language')
     switch.props['aria-label'] = tr('Language')
     return switch
+
+
+def phone_language_switch(tr: Translator) -> NativeSelect:
+    """The same switch on a phone: the browser's own select (the phone's picker, and no Quasar select to load)."""
+    switch = NativeSelect(dict(LOCALES), value=tr.locale, on_change=_chooser(tr)) \
+        .classes('language-switch native-select').mark('language')
+    switch.props['aria-label'] = tr('Language')
+    return switch
+
+
+def _chooser(tr: Translator) -> Callable[[ValueChangeEventArguments], None]:
+    storage = app.storage.user
+
+    def choose(event: ValueChangeEventArguments) -> None:
+        if event.value in LOCALES and event.value != tr.locale:
+            storage['locale'] = event.value
+            ui.navigate.reload()  # the whole page again, with its lang and direction from the server
+    return choose
 
 
 class HtmlDirection:

@@ -17,6 +17,8 @@ from ..domain.changes import CardChanged, Change, PhaseChanged, TimerChanged
 from ..domain.plenary import PlenaryOpened
 from ..domain.views import MeView, RoomView
 from ..i18n import Translator
+from ..static_files import preload_components
+from .components.own_card import OwnCard
 from .components.phone_after_mount import AfterMount
 from .components.phone_issues import IssuesPhase
 from .components.phone_seat import Drafts, PhonePhase, PhoneSeat
@@ -25,7 +27,8 @@ from .components.phone_themes import ThemesPhase
 from .components.phone_vote import VotePhase
 from .components.phone_welcome import WelcomePhase
 from .components.phone_wrapup import WrapupPhase
-from .language import language_switch, reader
+from .components.vote_list import VoteList
+from .language import phone_language_switch, reader
 from .outbox import Outbox
 from .privacy import privacy_button
 from .widgets import client_address, frame, refusal_page, show_timer, tell, timer_label
@@ -39,7 +42,8 @@ FIRST_LOAD_HINTS = (f'<link rel="preload" as="script" href="{_STATIC}/quasar.umd
                     f'<link rel="modulepreload" href="{_STATIC}/vue.esm-browser.prod.js">'
                     f'<link rel="preload" as="script" href="{_STATIC}/socket.io.min.js">'
                     f'<link rel="preload" as="script" href="{_STATIC}/nicegui.js">'
-                    f'<link rel="modulepreload" href="{_STATIC}/dompurify.mjs">')
+                    f'<link rel="modulepreload" href="{_STATIC}/dompurify.mjs">'
+                    + preload_components([ui.dialog, OwnCard, VoteList]))  # built once the socket connects
 
 
 @ui.page('/r/{code}')
@@ -98,7 +102,7 @@ class PhoneScreen:
                         .props('dir=auto')
                     with ui.row().classes('items-center no-wrap gap-1'):
                         privacy_button(self.tr)
-                        language_switch(self.tr)
+                        phone_language_switch(self.tr)
                 self.phase_label = ui.label().classes('phone-phase').props('role=heading aria-level=1')
                 self.timer = timer_label(self.tr, view.timer, 'phone-meta').mark('timer')
                 self.waiting: ui.label | None = ui.label(tr('Connecting…')).classes('phone-meta')

@@ -21,7 +21,7 @@ import brotli
 import nicegui
 import pytest
 
-from spcp import static_files
+from spcp import phone_quasar, static_files
 from spcp.pages.language import QUASAR_LANGUAGE
 from spcp.server import ASSET_VERSION
 from spcp.settings import ASSETS_DIR
@@ -69,7 +69,7 @@ def test_a_phone_draws_its_icons_without_the_material_icons_font(phone) -> None:
         return {font: icon.classList.contains('material-icons'), d: path ? path.getAttribute('d').length : 0,
                 glyph: [box.width, box.height], shown: [shown.width, shown.height]};
     })''')
-    assert len(drawn) >= 2  # the privacy shield and the language switch's arrow at least
+    assert len(drawn) >= 1  # the privacy shield at least (the language switch is the browser's own select)
     for icon in drawn:
         assert not icon['font'] and icon['d'] > 10, icon
         assert min(icon['glyph']) > 0 and min(icon['shown']) > 0, icon
@@ -80,9 +80,20 @@ def test_an_english_phone_fetches_no_font_and_its_components_with_the_page(phone
     assert not [url for url in requested if url.split('?')[0].endswith(('.woff2', '.woff', '.ttf'))]
     socket = next(i for i, url in enumerate(requested) if url.startswith('ws://'))
     components = [i for i, url in enumerate(requested) if '/components/' in url]
-    assert len(components) >= 3 and max(components) < socket  # select.js, dialog.js... before the socket
-    shown = page.evaluate("[...document.querySelectorAll('.q-select, .q-radio')].length")
+    assert len(components) >= 3 and max(components) < socket  # dialog.js, vote_list.js... before the socket
+    shown = page.evaluate("[...document.querySelectorAll('select.language-switch, .q-radio')].length")
     assert shown >= 2  # the language switch and the group choice did use them
+
+
+def test_a_phone_loads_its_own_quasar_and_escapes_instead_of_sanitizing(phone) -> None:
+    """spcp/phone_quasar.py: the phone's Quasar, style sheets and DOMPurify's stand-in come from its folder."""
+    page, requested, _ = phone
+    own = [url.rsplit('/', 1)[-1] for url in requested if '/phone-quasar/' in url]
+    assert sorted(own) == sorted(phone_quasar.FILES)
+    assert not [url for url in requested if url.endswith(('/static/quasar.umd.prod.js', '/static/dompurify.mjs'))]
+    assert page.evaluate('Quasar.version') == phone_quasar.nicegui_quasar_version()
+    escaped = page.evaluate("import('dompurify').then(m => m.default.sanitize('<img src=x onerror=alert(1)>'))")
+    assert escaped == '&lt;img src=x onerror=alert(1)&gt;'
 
 
 def test_names_outside_the_map_are_left_to_quasars_font(phone) -> None:

@@ -173,15 +173,30 @@ def test_four_languages_in_one_room(pages, server, shoot) -> None:
         {name: [] for name in ('board', 'es', 'hi', 'ar', 'en')}
 
 
+def test_a_phone_switches_its_language_with_the_browsers_own_select(pages, server) -> None:
+    """The phone's switch is a native <select>: choosing another language reloads the page in it, kept."""
+    opened = phone(pages, server.rooms[0]['join_url'], 'en')
+    page = opened.page
+    expect(page.get_by_role('combobox', name='Language')).to_have_value('en')
+    page.get_by_role('combobox', name='Language').select_option('es')
+    spanish = page.get_by_role('combobox', name=translator('es')('Language'))
+    expect(spanish).to_have_value('es', timeout=LIVE_S)  # the page again, in Spanish
+    assert page.evaluate('document.documentElement.lang') == 'es'
+    page.reload()
+    expect(spanish).to_have_value('es')
+    assert pages.page_errors == [] and opened.console_errors == []
+
+
 def _shoot_quasar_pieces(page) -> None:
-    """For a look (test-artifacts only): the group radios and the open language menu, right to left."""
+    """For a look (test-artifacts only): the group radios, right to left; the phone's language switch is the
+    browser's own select (its picker is the phone's), each language named in itself and marked as such."""
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=ARTIFACTS / 'phone-ar-welcome.png', animations='disabled', caret='hide')
-    page.locator('.language-switch').click()
-    expect(page.get_by_role('option', name='हिन्दी')).to_be_visible()
-    page.screenshot(path=ARTIFACTS / 'phone-ar-language-menu.png', animations='disabled', caret='hide')
-    page.keyboard.press('Escape')
-    expect(page.get_by_role('option', name='हिन्दी')).to_be_hidden()
+    switch = page.get_by_role('combobox', name=translator('ar')('Language'))
+    expect(switch).to_have_value('ar')
+    options = switch.locator('option')
+    expect(options).to_have_text(['English', 'Español', 'हिन्दी', 'العربية'])
+    assert [options.nth(i).get_attribute('lang') for i in range(4)] == ['en', 'es', 'hi', 'ar']
 
 
 def _check_mirrored_top(phones: dict[str, Opened]) -> None:

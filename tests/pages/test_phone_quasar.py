@@ -1,6 +1,7 @@
-"""A phone page loads its own Quasar, built with only the components it uses (spcp/phone_quasar.py): walk
-a phone through every phase, with the room full and the privacy note open, and fail on any Quasar
-component it shows that the bundle lacks (it would be drawn as an unknown <q-...> tag)."""
+"""A phone page loads its own Quasar, built with only the components it uses, and no DOMPurify
+(spcp/phone_quasar.py): walk a phone through every phase, with the room full and the privacy note open,
+and fail on any Quasar component it shows that the bundle lacks (it would be drawn as an unknown <q-...>
+tag) and on any element that shows HTML."""
 from __future__ import annotations
 
 import re
@@ -19,6 +20,13 @@ QUASAR_TAG = re.compile(r'<(q-[a-z-]+)')
 def component_name(tag: str) -> str:
     """``q-expansion-item`` -> ``QExpansionItem``, the name Quasar exports it by."""
     return 'Q' + ''.join(word.capitalize() for word in tag.removeprefix('q-').split('-'))
+
+
+def sanitizing_components(user: User) -> set[str]:
+    """The page's Vue components that put HTML in (they would call DOMPurify through ``setHTML``)."""
+    return {element.component.name for element in user.client.elements.values()
+            if getattr(element, 'component', None) is not None
+            and 'setHTML' in element.component.path.read_text(encoding='utf-8')}
 
 
 def quasar_components(user: User) -> set[str]:
@@ -42,7 +50,7 @@ async def test_every_quasar_component_a_phone_shows_is_in_its_bundle(create_user
     room = event.rooms[0]
     phone = create_user()
     await phone.open(f'/r/{room.code}')
-    shown = quasar_components(phone)
+    shown, html = quasar_components(phone), sanitizing_components(phone)
     for phase in ('welcome', 'issues', 'vote', 'themes', 'solutions', 'wrapup'):
         facilitate(room, rooms.set_phase, phase)
         await settle()
@@ -51,7 +59,9 @@ async def test_every_quasar_component_a_phone_shows_is_in_its_bundle(create_user
             await settle()
         phone.find(marker='privacy').click()  # its dialog is built at the first tap
         shown |= quasar_components(phone)
-    assert {'QBtn', 'QSelect', 'QDialog', 'QInput'} <= shown  # the walk saw the page (the switch, the note, a box)
+        html |= sanitizing_components(phone)
+    assert {'QBtn', 'QDialog', 'QInput'} <= shown  # the walk saw the page (a button, the note, a box)
+    assert html == set(), 'a phone shows HTML: it needs DOMPurify back (spcp/phone_quasar.py)'
     missing = shown - set(phone_quasar.wanted()['components'])
     assert not missing, f'add {sorted(missing)} to scripts/phone_quasar/parts.json'
 
@@ -74,3 +84,4 @@ async def test_a_phone_page_names_the_bundle_and_a_board_all_of_quasar(user: Use
         assert served.content == (bundle.folder / name).read_bytes()  # httpx decodes brotli
         assert phone_quasar.NICEGUI_FILES + name not in phone_html
         assert len(served.content) < 0.9 * len((phone_quasar.NICEGUI_STATIC / name).read_bytes())
+    assert f'"dompurify":"{bundle.prefix}dompurify.mjs"' in phone_html  # the import map
