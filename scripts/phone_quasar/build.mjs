@@ -47,26 +47,25 @@ const onlyWhatIsUsed = { name: 'only-what-is-used', setup(build) {
 
 mkdirSync(outDir, { recursive: true });
 const made = JSON.stringify({ quasar: version, components: parts.components, plugins: parts.plugins });
-const built = await esbuild.build({
+await esbuild.build({
   stdin: { contents: entry, resolveDir: here, sourcefile: 'phone-quasar-entry.js' },
   bundle: true, minify: true, format: 'iife', target: 'es2020', outfile: join(outDir, 'quasar.umd.prod.js'),
-  plugins: [vueFromPage, onlyWhatIsUsed], legalComments: 'none', metafile: true, logLevel: 'warning',
+  plugins: [vueFromPage, onlyWhatIsUsed], legalComments: 'none', logLevel: 'warning',
   banner: { js: `/* spcp phone quasar ${made} */\n/*! Quasar Framework v${version} (c) 2015-present Razvan Stoenescu, MIT License */` },
   define: { __QUASAR_VERSION__: JSON.stringify(version), __QUASAR_SSR__: 'false', __QUASAR_SSR_SERVER__: 'false',
             __QUASAR_SSR_CLIENT__: 'false', __QUASAR_SSR_PWA__: 'false' },
 });
 
 // Style sheets: a component's classes are named after it (QExpansionItem: .q-expansion-item, ...__header,
-// ...--dense). A rule is left out when each of its selectors names a component that is not in the bundle
-// (those the bundled ones use inside, such as QSelect's QChip, are in it); everything else stays.
+// ...--dense). A rule is left out when each of its selectors names a component that is neither listed in
+// parts.json (NiceGUI puts .q-input on its input) nor named in the built script (QInput draws .q-field through
+// a composable, not QField's own module); everything else stays.
 const kebab = (name) => 'q-' + name.slice(1).replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
 const componentsDir = join(quasarDir, 'src', 'components');
-const every = readdirSync(componentsDir).flatMap((dir) => readdirSync(join(componentsDir, dir))
-  .filter((file) => /^Q[A-Z]\w*\.js$/.test(file)).map((file) => kebab(file.slice(0, -3))));
-const [output] = Object.values(built.metafile.outputs);
-const kept = new Set(Object.entries(output.inputs).filter(([, input]) => input.bytesInOutput > 0)
-  .map(([path]) => path.match(/\/components\/[^/]+\/(Q\w+)\.js$/)?.[1]).filter(Boolean).map(kebab));
-const leftOut = new Set(every.filter((block) => !kept.has(block)));
+const script = readFileSync(join(outDir, 'quasar.umd.prod.js'), 'utf8');
+const leftOut = new Set(readdirSync(componentsDir).flatMap((dir) => readdirSync(join(componentsDir, dir))
+  .filter((file) => /^Q[A-Z]\w*\.js$/.test(file)).map((file) => kebab(file.slice(0, -3))))
+  .filter((block) => !script.includes(block) && !parts.components.map(kebab).includes(block)));
 const namesLeftOut = (selector) => [...selector.matchAll(/\.(q-[\w-]+)/g)]
   .some(([, name]) => leftOut.has(name.split('__')[0].split('--')[0]));
 

@@ -21,6 +21,7 @@ from ..static_files import preload_components
 from .components.own_card import OwnCard
 from .components.phone_after_mount import AfterMount
 from .components.phone_issues import IssuesPhase
+from .components.phone_layout import plain_layout
 from .components.phone_seat import Drafts, PhonePhase, PhoneSeat
 from .components.phone_solutions import SolutionsPhase
 from .components.phone_themes import ThemesPhase
@@ -52,6 +53,7 @@ def phone_page(code: str, request: Request) -> None:
     joining (making a participant, within the limit per address) waits for the socket, as it always did."""
     tr = reader(request)
     phone_quasar.pages().use_on(ui.context.client)  # only the Quasar parts a phone uses (its module)
+    plain_layout(ui.context.client)  # no QLayout: no header, drawer or footer to place (its module)
     frame(tr, tr('SPCP Live'))
     ui.add_head_html(FIRST_LOAD_HINTS)
     address = client_address(request)

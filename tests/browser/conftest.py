@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import nicegui
 import pytest
 
 from ..serving import free_port, stop, wait_until_up
@@ -118,6 +119,32 @@ def browser(server):
 # a Quasar component the page's Quasar lacks stays in the DOM as an unknown <q-...> element
 UNKNOWN_QUASAR_TAGS = "[...new Set([...document.querySelectorAll('*')].map(e => e.localName)" \
                       ".filter(name => name.startsWith('q-')))]"
+# on a page that loaded the phone's own Quasar, whose style sheets are trimmed (spcp/phone_quasar.py): the rules
+# of NiceGUI's Quasar style sheets that apply to something on the page (pseudo-classes taken away, so a rule
+# for :hover counts too) and that the phone's sheets lack
+PHONE_STYLES_MISSING = """async (version) => {
+  const phone = performance.getEntriesByType('resource').map(e => e.name)
+    .filter(url => url.includes('/phone-quasar/') && url.endsWith('.css'));
+  if (!phone.length) return [];
+  const selectors = async (url) => {
+    const sheet = new CSSStyleSheet();
+    sheet.replaceSync((await (await fetch(url)).text()).replace(/@import[^;]+;/g, ''));
+    const found = [];
+    const walk = (rules) => { for (const rule of rules) {
+      if (rule.selectorText) found.push(rule.selectorText);
+      if (rule.cssRules) walk(rule.cssRules);
+    } };
+    walk(sheet.cssRules);
+    return found;
+  };
+  const nicegui = phone.map(url => url.replace(/\\/phone-quasar\\/[^/]+\\//, `/_nicegui/${version}/static/`));
+  const kept = new Set((await Promise.all(phone.map(selectors))).flat());
+  const applies = (selector) => {
+    try { return document.querySelector(selector.replace(/::?[a-z-]+(\\([^)]*\\))?/g, '') || '*') !== null; }
+    catch (e) { return false; }
+  };
+  return (await Promise.all(nicegui.map(selectors))).flat().filter(s => !kept.has(s) && applies(s)).slice(0, 10);
+}"""
 
 
 @dataclass
@@ -158,10 +185,12 @@ def pages(browser, server, request) -> Iterator[Pages]:
         for page in context.pages:  # the last state of every page, for looking at a failure
             with contextlib.suppress(PlaywrightError):  # best effort only
                 page.screenshot(path=ARTIFACTS / f'{request.node.name}-{i}.png')
-                if tags := page.evaluate(UNKNOWN_QUASAR_TAGS):
-                    unknown[page.url] = tags
+                missing = page.evaluate(UNKNOWN_QUASAR_TAGS) + page.evaluate(PHONE_STYLES_MISSING, nicegui.__version__)
+                if missing:
+                    unknown[page.url] = missing
         context.close()
-    assert not unknown, f'Quasar components missing (a phone has its own Quasar: spcp/phone_quasar.py): {unknown}'
+    assert not unknown, f'Quasar components or styles missing (a phone has its own Quasar: spcp/phone_quasar.py): ' \
+                        f'{unknown}'
 
 
 @pytest.fixture
