@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 import pytest
@@ -11,7 +12,7 @@ from nicegui.testing import User
 from sqlmodel import Session
 
 from spcp import db, live, plan, presence
-from spcp.domain import access, events
+from spcp.domain import access, cards, events, rooms, solutions, themes, voting
 
 
 @dataclass
@@ -83,6 +84,37 @@ def facilitate(room: RoomInfo, action, *args):
 async def settle() -> None:
     """Let the live seam's handlers run (emit does not wait for them)."""
     await asyncio.sleep(0.05)
+
+
+PHASES = ('welcome', 'issues', 'vote', 'themes', 'solutions', 'wrapup')
+
+
+async def every_phase(room: RoomInfo) -> AsyncIterator[str]:
+    """Moves the room through every phase, yielding each once the pages have it; at Issues the room is
+    filled (cards, a dot, a theme, a solution) so that every part of every later phase is on screen."""
+    for phase in PHASES:
+        facilitate(room, rooms.set_phase, phase)
+        await settle()
+        if phase == 'issues':
+            fill_the_room(room)
+            await settle()
+        yield phase
+
+
+def fill_the_room(room: RoomInfo) -> None:
+    """Cards, a dot, a theme and a solution, so every part of every phase is on screen."""
+    with db.session() as session:
+        actor, _ = rooms.join(session, room.code, 'filler-device')
+        first, _ = cards.submit(session, actor, room.id, 'first card', 'fill-key-1')
+        cards.submit(session, actor, room.id, 'second card', 'fill-key-2')
+        fac = access.facilitator(session, room.code, room.key)
+        rooms.set_phase(session, fac, room.id, 'vote')
+        voting.add_dot(session, actor, room.id, first.id, 'fill-key-3')
+        theme_id, _ = themes.group(session, fac, room.id, [first.id], 'A theme')
+        rooms.set_phase(session, fac, room.id, 'solutions')
+        solutions.propose(session, actor, room.id, theme_id, 'a solution', 'fill-key-4')
+        rooms.set_phase(session, fac, room.id, 'issues')
+    live.publish([])
 
 
 async def write(phone, *texts: str) -> None:

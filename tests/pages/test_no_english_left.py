@@ -6,11 +6,9 @@ from __future__ import annotations
 import pytest
 from nicegui.testing import User
 
-from spcp import catalogs, db
-from spcp.domain import cards, rooms, solutions, themes, voting
-from spcp.domain.access import Actor
+from spcp import catalogs
 
-from .conftest import facilitate, settle
+from .conftest import every_phase
 
 TEXT_PROPS = ('label', 'placeholder', 'aria-label', 'alt', 'data-count', 'data-merged')
 
@@ -52,36 +50,9 @@ async def test_no_english_left_on_any_screen(create_user, event, locale) -> None
     await phone.open(f'/r/{room.code}')
     screens = {'home': shown(home), 'organizer': shown(organizer)}
 
-    for phase in ('welcome', 'issues', 'vote', 'themes', 'solutions', 'wrapup'):
-        facilitate(room, rooms.set_phase, phase)
-        await settle()
-        if phase == 'issues':
-            _fill_the_room(room)
-            await settle()
+    async for phase in every_phase(room):
         screens[f'phone {phase}'] = shown(phone)
         screens[f'board {phase}'] = shown(board)
 
     left = {name: sorted(texts & english) for name, texts in screens.items() if texts & english}
     assert left == {}, f'English left on {locale} screens: {left}'
-
-
-def _fill_the_room(room) -> None:
-    """Cards, a dot, a theme and a solution, so every part of every phase is on screen."""
-    from spcp import live
-    with db.session() as session:
-        actor, _ = rooms.join(session, room.code, 'filler-device')
-        first, _ = cards.submit(session, actor, room.id, 'first card', 'fill-key-1')
-        cards.submit(session, actor, room.id, 'second card', 'fill-key-2')
-        fac = _facilitator(session, room)
-        rooms.set_phase(session, fac, room.id, 'vote')
-        voting.add_dot(session, actor, room.id, first.id, 'fill-key-3')
-        theme_id, _ = themes.group(session, fac, room.id, [first.id], 'A theme')
-        rooms.set_phase(session, fac, room.id, 'solutions')
-        solutions.propose(session, actor, room.id, theme_id, 'a solution', 'fill-key-4')
-        rooms.set_phase(session, fac, room.id, 'issues')
-    live.publish([])
-
-
-def _facilitator(session, room) -> Actor:
-    from spcp.domain.access import facilitator
-    return facilitator(session, room.code, room.key)

@@ -9,10 +9,8 @@ import re
 from nicegui.testing import User
 
 from spcp import phone_quasar
-from spcp.domain import rooms
 
-from .conftest import facilitate, settle
-from .test_no_english_left import _fill_the_room
+from .conftest import every_phase
 
 QUASAR_TAG = re.compile(r'<(q-[a-z-]+)')
 
@@ -51,12 +49,7 @@ async def test_every_quasar_component_a_phone_shows_is_in_its_bundle(create_user
     phone = create_user()
     await phone.open(f'/r/{room.code}')
     shown, html = quasar_components(phone), sanitizing_components(phone)
-    for phase in ('welcome', 'issues', 'vote', 'themes', 'solutions', 'wrapup'):
-        facilitate(room, rooms.set_phase, phase)
-        await settle()
-        if phase == 'issues':
-            _fill_the_room(room)
-            await settle()
+    async for _phase in every_phase(room):
         phone.find(marker='privacy').click()  # its dialog is built at the first tap
         shown |= quasar_components(phone)
         html |= sanitizing_components(phone)
