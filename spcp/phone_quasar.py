@@ -102,9 +102,14 @@ def load(folder: Path = OUT_DIR) -> Bundle | None:
     if made is None or not all((folder / name).is_file() for name in FILES):
         log.warning('phones load all of Quasar: %s was not built (scripts/install.sh builds it with Node.js)', folder)
         return None
-    if made != wanted():
+    try:
+        current = wanted()
+    except (OSError, ValueError, KeyError):  # an installed copy without scripts/phone_quasar/parts.json
+        log.warning('phones load all of Quasar: %s cannot be read', PARTS)
+        return None
+    if made != current:
         log.warning('phones load all of Quasar: %s was built from %s, not %s; run scripts/install.sh',
-                    folder, made, wanted())
+                    folder, made, current)
         return None
     digest = hashlib.sha256(b''.join((folder / name).read_bytes() for name in FILES)).hexdigest()[:16]
     return Bundle(folder, digest)

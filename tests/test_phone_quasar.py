@@ -39,6 +39,12 @@ def test_a_missing_or_stale_bundle_is_not_used(tmp_path, caplog) -> None:
     assert 'phones load all of Quasar' in caplog.text
 
 
+def test_a_copy_without_the_parts_list_loads_all_of_quasar(tmp_path, monkeypatch) -> None:
+    write_bundle(tmp_path, phone_quasar.wanted())
+    monkeypatch.setattr(phone_quasar, 'PARTS', tmp_path / 'missing.json')
+    assert phone_quasar.load(tmp_path) is None
+
+
 def test_nicegui_quasar_version_is_read_from_its_file() -> None:
     assert phone_quasar.nicegui_quasar_version().startswith('2.')
 
