@@ -10,6 +10,9 @@ missing=()
 for package in chromium chromium-driver zbar-tools poppler-utils openssl postgresql haproxy; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
 done
+# Node.js and npm: scripts/install.sh builds the phone's own Quasar with them (tests/pages/test_phone_quasar.py
+# needs it), and axe-core below comes from npm; Debian's packages only where the machine has no npm of its own
+command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
 if [ ${#missing[@]} -gt 0 ]; then
   sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
   echo "Installing Debian packages: ${missing[*]}"

@@ -5,8 +5,8 @@ biggest file of a phone's first load and the last script to arrive: on the slow 
 alone takes ~0.65 s on the wire, and the page cannot mount before it has run. At install,
 ``python -m spcp.phone_quasar`` (``scripts/phone_quasar/build.mjs``, Node.js) builds the same global
 ``Quasar`` from Quasar's own sources with only the parts ``scripts/phone_quasar/parts.json`` lists
-(~160 KB, ~46 KB as brotli), and NiceGUI's two Quasar style sheets without the rules of the components
-left out (33 KB -> 20 KB as brotli), into ``.cache/phone-quasar/``. Beside them, in DOMPurify's place
+(105 KB, 31 KB as brotli), and NiceGUI's two Quasar style sheets without the rules of the components
+left out (33 KB -> 19 KB as brotli), into ``.cache/phone-quasar/``. Beside them, in DOMPurify's place
 (11 KB as brotli), ``escape_html.mjs``: a phone shows no element that sanitizes HTML, and one that ever
 asked would get its text escaped. A phone page's HTML names those files instead of NiceGUI's; every other
 page (boards, organizers) keeps all of Quasar and DOMPurify.
@@ -15,7 +15,8 @@ They are used only if they were built from NiceGUI's Quasar version with the par
 (the script's first line says both). Otherwise (no Node.js at install, a NiceGUI upgrade, a list changed
 and not built again) phones load all of Quasar as before, and the log says why once at start-up.
 ``tests/pages/test_phone_quasar.py`` walks a phone through every phase and fails on a Quasar component
-the list lacks; the browser tests fail on any unknown ``<q-...>`` element left in a page.
+the list lacks; the browser tests fail on any unknown ``<q-...>`` element left in a page, and on a rule of
+Quasar's style sheets that applies to a phone page but was trimmed.
 """
 from __future__ import annotations
 
@@ -133,7 +134,7 @@ class PhonePages:
 
     def rewrite(self, client: Client, response: Response) -> Response:
         """The page's HTML with the bundle in place of NiceGUI's Quasar, for a marked client."""
-        if client not in self._clients or self.bundle is None or not isinstance(response.body, bytes):
+        if client not in self._clients or not isinstance(response.body, bytes):  # marked: there is a bundle
             return response
         head, marker, rest = response.body.partition(TEMPLATE_BODY_START)
         for name in FILES:  # the scripts, their preload hints, the import map, the style sheets' @import
