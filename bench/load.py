@@ -28,7 +28,10 @@ tests/browser/test_traffic_shape.py), in ``--workers`` processes (bench/load_wor
 
 Also measured from outside the app: event-loop lag (a ``GET /favicon.ico`` every 100 ms on its own
 keep-alive connection from the parent process; its latency above the idle latency, corrected for
-coordinated omission: a probe that took L ms also stands for the probes it held up), the server's
+coordinated omission: a probe that took L ms also stands for the probes it held up) and from inside
+(``loop_lag_*``: the lateness of the server's own 20 ms heartbeat, corrected the same way, from the go until
+the first worker's scenario ends; the sockets closing after it, a hall leaving at once, are reported as
+``loop_lag_teardown_max_ms``), the server's
 RSS (``/proc``: before the phones, with them connected, at the end, and the peak ``VmHWM``) and CPU
 seconds, the generator's own CPU, disconnects; and from inside, every garbage collection of the server
 (``gc_pauses`` per generation: count, wall and CPU ms; ``gc_full_after``: a full collection timed once
@@ -470,13 +473,14 @@ def threads_used(server: Server) -> dict[str, float]:
     return dict(sorted(((n, s) for n, s in used.items() if s >= 0.01), key=lambda item: -item[1]))
 
 
-def server_lags(base_url: str, since: float, timeout: float) -> list[float]:
-    """The server's heartbeat lateness since ``since`` (SPCP_LOOP_WATCH's /_spcp/loop-lag; same clock: this
-    machine's CLOCK_MONOTONIC), each late beat also standing for the beats it held up; [] if not served."""
+def server_lags(base_url: str, since: float, timeout: float, until: float | None = None) -> list[float]:
+    """The server's heartbeat lateness between ``since`` and ``until`` (SPCP_LOOP_WATCH's /_spcp/loop-lag; same
+    clock: this machine's CLOCK_MONOTONIC), each late beat also standing for the beats it held up; [] if not
+    served. (A server older than ``until`` answers up to now.)"""
     parts = urlsplit(base_url)
     connection = http.client.HTTPConnection(parts.hostname or '127.0.0.1', parts.port or 80, timeout=timeout)
     try:
-        connection.request('GET', f'/_spcp/loop-lag?since={since}')
+        connection.request('GET', f'/_spcp/loop-lag?since={since}' + ('' if until is None else f'&until={until}'))
         response = connection.getresponse()
         body = json.loads(response.read()) if response.status == 200 else {}
     except (OSError, http.client.HTTPException, ValueError):
@@ -494,7 +498,12 @@ def summarize(args: argparse.Namespace, server: Server, probe: LagProbe, results
                'joins': join_numbers, 'idle': idle_numbers}[args.scenario](results)
     main = spread([latency for _, latency in numbers['samples']])
     lags = probe.lags(start, server.probe_idle)
-    blocked = [lag for url in server.lag_urls or (server.base_url,) for lag in server_lags(url, start, args.timeout)]
+    # the measured window ends when the first worker's scenario ended, before its sockets closed: a thousand
+    # phones leaving at once is not steady work, and is reported on its own (loop_lag_teardown_max_ms)
+    ended = min((r['ended_at'] for r in results if 'ended_at' in r), default=None)
+    urls = server.lag_urls or (server.base_url,)
+    blocked = [lag for url in urls for lag in server_lags(url, start, args.timeout, until=ended)]
+    teardown = [] if ended is None else [lag for url in urls for lag in server_lags(url, ended, args.timeout)]
     errors = [f'{x.get("kind", "join")}: {x.get("state") or x.get("error")} {x.get("note", "")}'.strip()
               for x in numbers['refused']] + [e for r in results for e in r['errors']]
     report = {
@@ -515,6 +524,7 @@ def summarize(args: argparse.Namespace, server: Server, probe: LagProbe, results
         'close_codes': dict(Counter(str(code) for r in results for code in r['close_codes'])),
         # the event loop's own lag (its heartbeat's lateness, spcp/loop_watch.py), and a request's wait for an answer
         'loop_lag_p99_ms': percentile(blocked, 99), 'loop_lag_max_ms': percentile(blocked, 100),
+        'loop_lag_teardown_max_ms': percentile(teardown, 100),  # while the phones' sockets closed, after the window
         'request_lag_p99_ms': percentile(lags, 99), 'request_lag_max_ms': percentile(lags, 100),
         'probe_idle_ms': round(server.probe_idle * 1000, 2), 'probe_failures': probe.failures,
         'gc_pauses': gc_figures(server.gc_pauses, start),  # the server's garbage collections in the run, per generation

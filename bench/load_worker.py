@@ -312,7 +312,8 @@ class Worker:
                           'title': p.title_seen[1] if p.title_seen else ''} for p in self.phones],
                 'errors': self.errors, 'disconnects': sum(t.disconnected_at is not None for t in self.tabs),
                 'close_codes': [t.close_code for t in self.tabs if t.disconnected_at is not None],
-                'tabs': len(self.tabs), 'cpu_s': cpu, 'wall_s': wall}
+                'tabs': len(self.tabs), 'cpu_s': cpu, 'wall_s': wall,
+                'ended_at': time.monotonic()}  # before its sockets close: the end of the measured window
 
     def others(self) -> tuple[list[float], int]:
         """Submit -> every other phone of the room: when that phone's room counter first reached the

@@ -7,14 +7,15 @@ long it was blocked, how much of that the loop's thread spent on the CPU (the re
 CPU to someone else) and the innermost frames seen most often, ours and all: enough to find what to cut.
 
 Off by default (``SPCP_LOOP_WATCH=1`` turns it on, as ``bench/load.py`` does): the thread costs little,
-but a busy server has better things to do than log. With it on, ``GET /_spcp/loop-lag?since=T`` lists how
-late the beats came since ``T`` (``time.monotonic()``): the event loop's lag as the server itself saw it.
+but a busy server has better things to do than log. With it on, ``GET /_spcp/loop-lag?since=T[&until=U]`` lists how
+late the beats came between ``T`` and ``U`` (``time.monotonic()``): the event loop's lag as the server itself saw it.
 """
 from __future__ import annotations
 
 import asyncio
 import gc
 import logging
+import math
 import sys
 import threading
 import time
@@ -42,9 +43,11 @@ class LoopWatch:
         self.lates: deque[tuple[float, float]] = deque(maxlen=KEEP_BEATS)  # (when, how late) of late beats
         self.beats: deque[float] = deque(maxlen=KEEP_BEATS)  # when each beat came
 
-    def lateness(self, since: float) -> tuple[int, list[float]]:
-        """How many beats came since ``since`` (monotonic), and how late (s) those late by over 1 ms were."""
-        return sum(at >= since for at in self.beats), [late for at, late in self.lates if at >= since]
+    def lateness(self, since: float, until: float = math.inf) -> tuple[int, list[float]]:
+        """How many beats came between ``since`` and ``until`` (monotonic), and how late (s) those late by over
+        1 ms were."""
+        return (sum(since <= at <= until for at in self.beats),
+                [late for at, late in self.lates if since <= at <= until])
 
     async def beating(self) -> None:
         while self.running:
@@ -116,13 +119,13 @@ def start() -> LoopWatch:
 
 
 def install() -> None:
-    """Watch the loop from start-up on, and answer ``GET /_spcp/loop-lag?since=T`` (JSON: lateness in s)."""
+    """Watch the loop from start-up on, and answer ``GET /_spcp/loop-lag?since=T[&until=U]`` (JSON: lateness in s)."""
     from nicegui import app  # only here: the watch itself works on any asyncio loop
     from starlette.responses import JSONResponse
     watches: list[LoopWatch] = []
     app.on_startup(lambda: watches.append(start()))
 
     @app.get('/_spcp/loop-lag')
-    def loop_lag(since: float = 0.0) -> JSONResponse:
-        beats, lates = watches[0].lateness(since) if watches else (0, [])
+    def loop_lag(since: float = 0.0, until: float = math.inf) -> JSONResponse:
+        beats, lates = watches[0].lateness(since, until) if watches else (0, [])
         return JSONResponse({'beat_s': BEAT_S, 'beats': beats, 'late_s': lates})

@@ -27,5 +27,7 @@ async def test_a_blocked_loop_is_reported_with_where_it_was(caplog) -> None:
         watch.running = False
     beats, lates = watch.lateness(since)
     assert beats >= 5 and max(lates) >= 0.25
+    before_block, lates_before = watch.lateness(since, since + 0.09)  # only the beats that came before the block
+    assert 0 < before_block < beats and all(late < 0.25 for late in lates_before)
     [report] = [r.getMessage() for r in caplog.records if 'event loop blocked' in r.getMessage()]
     assert 'busy_for' in report and 'test_loop_watch.py' in report
