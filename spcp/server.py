@@ -2,7 +2,7 @@
 ``main_file`` all come through :func:`start`."""
 from __future__ import annotations
 
-from nicegui import app, ui
+from nicegui import app, core, ui
 from nicegui.client import Client
 
 from spcp import (
@@ -17,6 +17,7 @@ from spcp import (
     phone_quasar,
     proxies,
     settings,
+    socket_rooms,
     static_files,
 )
 from spcp.http_limits import PageLoadLimit
@@ -121,6 +122,7 @@ def start(cfg: Settings | None = None, *, announce: bool = True) -> None:
         from spcp.links import announce as print_urls
         app.on_startup(lambda: print_urls(cfg))
     framework_speedups.install()  # library work whose answers never change, a deleted element's cycles (its module)
+    socket_rooms.install(core.sio)  # a closing socket's rooms found without a walk over every page's room
     gc_policy.install()  # small young generations, their survivors frozen, rare full collections (its module)
     app.on_startup(lambda: gc_policy.started(connected_pages))
     app.on_disconnect(gc_policy.socket_closed)

@@ -1,0 +1,69 @@
+"""python-socketio's rooms, with an index from each socket to its rooms.
+
+NiceGUI puts every page's socket in a socket.io room named after its client, so a server with 1,000 phones
+has some 2,000 rooms (python-socketio also keeps one per socket). When a socket closes, python-socketio
+finds its rooms by looking in every room (``basic_disconnect``), and NiceGUI's disconnect handler asks for
+them again the same way (``rooms(sid)``): two walks over every room per socket. When a hall of 1,000 phones
+left at once (bench/load.py at the end of a run), those walks stopped the event loop for 0.4-0.6 s.
+
+:class:`IndexedRooms` keeps, beside python-socketio's own ``rooms``, the rooms of each socket: it is updated
+where python-socketio itself enters and leaves a room (every other change goes through those two), and
+answers both questions from it. Everything else is python-socketio's own code.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import socketio
+
+Key = tuple[Any, Any]  # (namespace, socket id)
+
+
+class IndexedRooms(socketio.AsyncManager):
+    """The asyncio manager, finding a socket's rooms through ``rooms_of`` instead of a walk over all rooms."""
+
+    rooms_of: dict[Key, dict[Any, None]]  # (namespace, sid) -> its rooms, in the order it entered them
+
+    def basic_enter_room(self, sid: Any, namespace: Any, room: Any, eio_sid: Any = None) -> None:
+        super().basic_enter_room(sid, namespace, room, eio_sid=eio_sid)  # raises when refused: no index then
+        self.rooms_of.setdefault((namespace, sid), {})[room] = None
+
+    def basic_leave_room(self, sid: Any, namespace: Any, room: Any) -> None:
+        super().basic_leave_room(sid, namespace, room)
+        rooms = self.rooms_of.get((namespace, sid))
+        if rooms is not None:
+            rooms.pop(room, None)
+            if not rooms:
+                del self.rooms_of[(namespace, sid)]
+
+    def basic_disconnect(self, sid: Any, namespace: Any, **kwargs: Any) -> None:
+        """python-socketio 5's ``basic_disconnect``, the socket's rooms read from the index."""
+        if namespace not in self.rooms:
+            return
+        for room in list(self.rooms_of.get((namespace, sid), ())):
+            self.basic_leave_room(sid, namespace, room)
+        self.rooms_of.pop((namespace, sid), None)
+        self.callbacks.pop(sid, None)
+        for pending in (self.pending_connect, self.pending_disconnect):
+            if sid in pending.get(namespace, ()):
+                pending[namespace].remove(sid)
+                if not pending[namespace]:
+                    del pending[namespace]
+
+    def get_rooms(self, sid: Any, namespace: Any) -> list[Any]:
+        return [room for room in self.rooms_of.get((namespace, sid), ()) if room is not None]
+
+
+def install(server: socketio.AsyncServer) -> None:
+    """Give the server's manager the index (before or after sockets connected: it is built from what is there)."""
+    manager = server.manager
+    if isinstance(manager, IndexedRooms):
+        return
+    if type(manager) is not socketio.AsyncManager:
+        return  # another manager (Redis, ...) keeps its rooms its own way
+    manager.rooms_of = {}
+    for namespace, rooms in manager.rooms.items():
+        for room, members in rooms.items():
+            for sid in members:
+                manager.rooms_of.setdefault((namespace, sid), {})[room] = None
+    manager.__class__ = IndexedRooms
