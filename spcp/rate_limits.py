@@ -45,7 +45,9 @@ class SparseExpiry(MemoryStorage):
     started some 70 threads a second, about a fifth of a core taken from the event loop (starting each also
     waits for the new thread; bench/load.py put ~9 s of the server's CPU per 45 s run in threads that had
     ended). Whether an entry counts is decided by its time, not by the walk, so walking seldom changes no
-    answer; it only keeps memory bounded."""
+    answer; it only keeps memory bounded. `limits`' walk empties a key's list but keeps the key (one per
+    participant and rule, for good); this one drops it too, so memory follows the people active in the last
+    window. (Every count here is made on the event loop's thread.)"""
 
     def __init__(self) -> None:
         super().__init__()
@@ -55,6 +57,8 @@ class SparseExpiry(MemoryStorage):
         if (now := time.monotonic()) - self.expired_at >= EXPIRE_EVERY_S:
             self.expired_at = now
             self._MemoryStorage__expire_events()
+            for key in [key for key, entries in self.events.items() if not entries]:
+                del self.events[key]
 
 
 class RateLimits:

@@ -24,6 +24,10 @@ class IndexedRooms(socketio.AsyncManager):
 
     rooms_of: dict[Key, dict[Any, None]]  # (namespace, sid) -> its rooms, in the order it entered them
 
+    def __init__(self) -> None:  # made as such (install() gives a manager in use this class instead)
+        super().__init__()
+        self.rooms_of = {}
+
     def basic_enter_room(self, sid: Any, namespace: Any, room: Any, eio_sid: Any = None) -> None:
         super().basic_enter_room(sid, namespace, room, eio_sid=eio_sid)  # raises when refused: no index then
         self.rooms_of.setdefault((namespace, sid), {})[room] = None

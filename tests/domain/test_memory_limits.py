@@ -68,6 +68,8 @@ def test_expired_entries_are_dropped_every_few_seconds(clock) -> None:
     assert {key for key, entries in storage.events.items() if entries} == \
         {'LIMITER/actions_per_participant/someone new/3/10/second',
          'LIMITER/actions_per_participant/someone else/3/10/second'}
+    assert set(storage.events) == {'LIMITER/actions_per_participant/someone new/3/10/second',
+                                   'LIMITER/actions_per_participant/someone else/3/10/second'}  # keys, not only lists
 
 
 def test_the_method_overridden_is_limits_own() -> None:
