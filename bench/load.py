@@ -162,7 +162,13 @@ def seed(project: Path, database: Path | str, rooms: int, phase: str, cards: int
                           cwd=project, capture_output=True, text=True, timeout=600, check=False)
     if done.returncode != 0:
         raise RuntimeError(f'seeding in {project} failed:\n{done.stderr[-3000:]}')
-    return [SeededRoom(code, board, [tuple(card) for card in made]) for code, board, made in json.loads(done.stdout)]
+    made = json.loads(done.stdout)
+    global ORGANIZER_PATH  # noqa: PLW0603 (one event per run: its organizer's link, for --move-all)
+    ORGANIZER_PATH = made['organizer']
+    return [SeededRoom(code, board, [tuple(card) for card in cards]) for code, board, cards in made['rooms']]
+
+
+ORGANIZER_PATH = ''
 
 
 # ---------- the server ----------
@@ -304,6 +310,10 @@ def worker_plans(args: argparse.Namespace, base_url: str, seeded: list[SeededRoo
         else:
             phones = [] if args.scenario == 'joins' else list(range(size))
             plans[r % args.workers].rooms.append(RoomPlan(r, room.code, room.board_path, phones, room.cards))
+    for plan in plans:
+        plan.move_all = args.move_all
+    if args.move_all:
+        plans[0].organizer_path = ORGANIZER_PATH
     if args.scenario == 'joins':
         for i in range(args.participants):
             plans[(i % len(seeded)) % args.workers].joins.append((i * args.seconds / args.participants,
@@ -534,7 +544,8 @@ def summarize(args: argparse.Namespace, server: Server, probe: LagProbe, results
         'generator_cpu_s': round(sum(r['cpu_s'] for r in results), 2),
         'generator_cpu_share_max': round(max(r['cpu_s'] / max(r['wall_s'], 1e-9) for r in results), 2),
         'wall_s': round(wall, 1), 'load_average_before': args.load_before, 'load_average': os.getloadavg(),
-        'pinned': args.pin, 'deflate': args.deflate,
+        'pinned': args.pin, 'deflate': args.deflate, 'settle_s': args.settle_s,
+        'move_all': args.move_all,
         'command': shlex.join(['python', 'bench/load.py', *sys.argv[1:]]), 'code': source_state(Path(args.project)),
     }
     report |= {extra: numbers[extra] for extra in ('others', 'self', 'titles', 'actions', 'joins', 'chromium')
@@ -559,7 +570,9 @@ def markdown(report: dict[str, Any]) -> str:
     head = ('| scenario | participants (rooms) | measure | p50 ms | p95 ms | p99 ms | max ms | loop lag p99 ms | '
             'dropped / errors / disconnects | RSS peak MB (per participant) | server CPU s |')
     rss = '–' if report['rss_mb'] is None else f'{report["rss_mb"]:,.0f} ({report["rss_per_participant_mb"]})'
-    row = (f'| {report["scenario"]}{" " + report["phase"] if report["scenario"] == "steady" else ""} | '
+    variant = f' {report["phase"]}' if report['scenario'] == 'steady' else \
+        ', move all' if report.get('move_all') else ''
+    row = (f'| {report["scenario"]}{variant} | '
            f'{report["participants"]} ({report["rooms"]}) | {report["measure"]} | {ms(report["p50_ms"])} | '
            f'{ms(report["p95_ms"])} | {ms(report["p99_ms"])} | {ms(report["max_ms"])} | '
            f'{ms(report["loop_lag_p99_ms"])} | {report["dropped"]} / {report["errors"]} / {report["disconnects"]} | '
@@ -604,6 +617,9 @@ def measure(args: argparse.Namespace, server: Server, seeded: list[SeededRoom],
         print(f'opened {len(seeded)} boards and {opened} phones ({sum(m["errors"] for m in ready)} errors)',
               file=sys.stderr)
         server.rss_connected = server_status(server, 'VmRSS')
+        args.settle_s = settle(server, args.settle)
+        print(f'server quiet after {args.settle_s} s' if args.settle_s is not None else
+              f'server not quiet after {args.settle} s: the scenario starts anyway', file=sys.stderr)
         profiler = start_profile(args.profile, server.pid, args.seconds + 1.0)
         probe.start()
         server.cpu_start = server_cpu(server)
@@ -634,6 +650,27 @@ def measure(args: argparse.Namespace, server: Server, seeded: list[SeededRoom],
     report = summarize(args, server, probe, results, start, wall, cpu_end)
     # a full collection after the run (and after its lag was read): its length and what it found
     return report | {'gc_full_after': gc_written(server)}
+
+
+SETTLED_SHARE = 0.25  # of one core: 1,000 phones doing nothing cost 13% (--scenario idle)
+
+
+def settle(server: Server, longest: float) -> float | None:
+    """Wait (at most ``longest`` s) until the server's CPU over one second is under ``SETTLED_SHARE``: what
+    opening the rooms left behind (the grouping help embedding 100 boards' seeded cards takes some 30 s on its
+    thread, and each board then draws its duplicate pairs on the loop) is not the scenario. The seconds it took
+    (None: no process to read, or it never settled)."""
+    started = time.monotonic()
+    before = server_cpu(server)
+    while before is not None and time.monotonic() - started < longest:
+        time.sleep(1.0)
+        now = server_cpu(server)
+        if now is None:
+            return None
+        if now - before < SETTLED_SHARE:
+            return round(time.monotonic() - started, 1)
+        before = now
+    return None
 
 
 def count_calls(server: Server, stop: bool) -> None:
@@ -741,6 +778,12 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
                         'DIR/calls.txt.prof')
     parser.add_argument('--timeout', type=float, default=120.0, help='longest wait for any one thing (s)')
     parser.add_argument('--no-pin', dest='pin', action='store_false', help='do not pin server and generator')
+    parser.add_argument('--move-all', action='store_true',
+                        help="phase: the organizer's dashboard moves every room at once (one click, as the issue's "
+                             '"move all rooms" button) instead of each board clicking Next phase')
+    parser.add_argument('--settle', type=float, default=120.0,
+                        help='before the scenario, wait at most this long (s) for the server to go quiet after the '
+                             'rooms opened (0: start at once)')
     parser.add_argument('--no-assets', dest='assets', action='store_false', help='joins: page and socket only')
     parser.add_argument('--no-deflate', dest='deflate', action='store_false',
                         help='sockets without permessage-deflate (Chromium negotiates it): what compression costs')

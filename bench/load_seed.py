@@ -29,14 +29,15 @@ class SeededRoom:
     cards: list[tuple[int, str]] = field(default_factory=list)
 
 
-def seed(database: Path | str, rooms: int, phase: str, cards: int, max_cards: int) -> list[SeededRoom]:
+def seed(database: Path | str, rooms: int, phase: str, cards: int, max_cards: int) -> tuple[list[SeededRoom], str]:
     """One event of ``rooms`` rooms in ``phase``, each with ``cards`` issues (votes shown in Vote), written
-    through the domain into the SQLite file or database URL (a running server reads it on the next page load)."""
+    through the domain into the SQLite file or database URL (a running server reads it on the next page load);
+    and the organizer's sign-in link of the event (its dashboard moves every room at once)."""
     from sqlmodel import Session
 
     from spcp import db, plan
     from spcp.domain import events
-    from spcp.links import facilitator_url
+    from spcp.links import facilitator_url, organizer_url
 
     engine = db.make_engine(str(database) if '://' in str(database) else f'sqlite:///{database}')
     the_plan = plan.load_plan()
@@ -47,9 +48,10 @@ def seed(database: Path | str, rooms: int, phase: str, cards: int, max_cards: in
             seeded = [SeededRoom(room.join_code, facilitator_url('', room.join_code, room.facilitator_key),
                                  seed_room(session, room, phase, cards))
                       for room in events.rooms_of(session, event.id)]
+            organizer = organizer_url('', event.id, event.organizer_key)
     finally:
         engine.dispose()
-    return seeded
+    return seeded, organizer
 
 
 def seed_room(session: Any, room: Any, phase: str, cards: int) -> list[tuple[int, str]]:
@@ -75,8 +77,9 @@ def seed_room(session: Any, room: Any, phase: str, cards: int) -> list[tuple[int
 def main(argv: list[str]) -> None:
     project, database, rooms, phase, cards, max_cards = argv
     sys.path.insert(0, project)
-    seeded = seed(database if '://' in database else Path(database), int(rooms), phase, int(cards), int(max_cards))
-    print(json.dumps([[room.code, room.board_path, room.cards] for room in seeded]))
+    seeded, organizer = seed(database if '://' in database else Path(database), int(rooms), phase, int(cards),
+                             int(max_cards))
+    print(json.dumps({'rooms': [[room.code, room.board_path, room.cards] for room in seeded], 'organizer': organizer}))
 
 
 if __name__ == '__main__':

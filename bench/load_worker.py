@@ -49,6 +49,8 @@ class WorkerPlan:
     assets: bool = False                    # joins: fetch what a cold browser fetches
     deflate: bool = True                    # permessage-deflate, as Chromium negotiates it
     cpus: set[int] | None = None            # pin this process (the server has the others)
+    move_all: bool = False                  # phase: the organizer moves every room at once (worker 0 clicks)
+    organizer_path: str | None = None       # the organizer's sign-in link: this worker opens the dashboard
 
 
 @dataclass
@@ -63,6 +65,11 @@ class Action:
     state: str = ''
     board: float | None = None
     note: str = ''
+
+
+def text_of(element: dict) -> str:
+    props = element.get('props', {})
+    return element.get('text') or props.get('label') or props.get('aria-label') or ''
 
 
 class Phone:
@@ -168,6 +175,10 @@ class Worker:
     async def open_all(self) -> None:
         boards = [self.open_board(r) for r in self.plan.rooms if r.board_path]
         await self.gather(boards)
+        if self.plan.organizer_path:
+            self.organizer = await self.tab(self.plan.organizer_path)
+            await self.organizer.wait_for(lambda: self.organizer.find(lambda e: text_of(e) == 'Move'),
+                                          timeout=READY_TIMEOUT_S, what="the organizer's dashboard")
         if self.plan.scenario != 'joins':
             await self.gather([self.open_phone(r, n) for r in self.plan.rooms for n in r.phones])
 
@@ -241,10 +252,16 @@ class Worker:
     # ---------- phase and plenary: every board clicks Next phase at once ----------
 
     async def phase_change(self, start: float) -> None:
+        if self.plan.organizer_path:
+            await self.choose_move_all('Vote')
         await asyncio.sleep(max(0.0, start - time.monotonic()))
         for phone in self.phones:
             phone.watch_title()
-        for room, board in self.boards.items():
+        if self.plan.move_all:  # one click for every room: the rooms of the other workers count from ``start``
+            if self.plan.organizer_path:
+                await self.click(self.organizer, 'Move all rooms')
+            self.clicks = {room.index: start for room in self.plan.rooms}
+        for room, board in ({} if self.plan.move_all else self.boards).items():
             await lp.next_phase(board.tab)
             self.clicks[room] = time.monotonic()
         deadline = start + self.plan.timeout
@@ -252,6 +269,23 @@ class Worker:
                                                   and p.tab.connected for p in self.phones):
             await asyncio.sleep(0.02)
         await asyncio.sleep(max(0.0, start + self.plan.seconds - time.monotonic()))
+
+    async def choose_move_all(self, phase: str) -> None:
+        """The dashboard's "Move all rooms to" set to ``phase`` and its Move pressed: the confirmation is open."""
+        tab = self.organizer
+        select = tab.find(lambda e: lp.has_class(e, 'dash-phase'))[0]
+        options = tab.elements[select].get('props', {}).get('options', [])
+        option = next(o for o in options if o.get('label') == phase)
+        await tab.emit_event(select, 'update:modelValue', [option])
+        await self.click(tab, 'Move')
+        await asyncio.sleep(1.0)
+
+    @staticmethod
+    async def click(tab: lp.Tab, label: str) -> None:
+        found = tab.find(lambda e: text_of(e) == label)
+        if not found:
+            raise lp.PageError(f'no {label!r} button')
+        await tab.emit_event(found[0], 'click', [{'isTrusted': True}])
 
     # ---------- joins: cold pages spread over the run ----------
 

@@ -34,3 +34,19 @@ def test_a_steady_smoke_run_reports_every_submit(tmp_path: Path) -> None:
     assert report['others']['missing'] == 0 and report['self']['n'] == PHONES
     assert report['phase_change_max_ms'] is None                            # no phase change in steady work
     assert '| steady issues | 20 (2) | action -> board |' in done.stdout    # the README's table row
+
+
+def test_a_move_all_smoke_run_moves_every_phone(tmp_path: Path) -> None:
+    """The organizer's dashboard moves both rooms to Vote with one click (``--move-all``): every phone shows it."""
+    out = tmp_path / 'phase.json'
+    done = subprocess.run([sys.executable, 'bench/load.py', '--participants', str(PHONES), '--room-size',
+                           str(ROOM_SIZE), '--scenario', 'phase', '--move-all', '--seconds', '5', '--timeout', '30',
+                           '--settle', '20', '--json', str(out)],
+                          cwd=PROJECT, capture_output=True, text=True, timeout=150)
+    assert done.returncode == 0, done.stderr[-3000:]
+    report = json.loads(out.read_text())
+
+    assert (report['dropped'], report['errors'], report['disconnects']) == (0, 0, 0), report['error_examples']
+    assert report['samples'] == PHONES and report['titles'] == ['Vote']     # every phone, in the new phase
+    assert report['move_all'] and report['phase_change_max_ms'] > 0
+    assert '| phase, move all | 20 (2) | phase change -> phone |' in done.stdout

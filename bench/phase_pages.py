@@ -1,0 +1,144 @@
+"""What a phase change costs the pages themselves, in one process, without sockets or a browser.
+
+    .venv/bin/python bench/phase_pages.py [--rooms 20] [--room-size 10] [--cards 20] [--repeat 5] [--profile]
+
+Seeds rooms in Issues with ``--cards`` cards each (as bench/load.py does), builds each participant's
+phone page (``PhoneScreen``, in a NiceGUI client of its own, joined), then for each room: the
+facilitator's click (``perform(step_phase)``: Issues -> Vote), the change handed to every phone of the
+room (``live`` delivers at once without an event loop), and what each phone would send (its queued
+updates serialised as NiceGUI's outbox does, then JSON). Prints, per phone, the median over the repeats
+of the rebuild and of the serialising (ms), and per room the click. The rooms go back to Issues between
+repeats. What bench/load.py's phase scenario measures end to end is these costs plus the sockets; this
+one is quick and quiet enough to compare two versions of a page (numbers, not pass/fail).
+"""
+from __future__ import annotations
+
+import argparse
+import cProfile
+import pstats
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import orjson
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from nicegui import Client  # noqa: E402
+from nicegui.outbox import Deleted  # noqa: E402
+from nicegui.page import page  # noqa: E402
+from sqlmodel import Session  # noqa: E402
+
+from spcp import actions, db, framework_speedups, live, plan  # noqa: E402
+from spcp.domain import access, cards, events, rooms, views  # noqa: E402
+from spcp.i18n import translator  # noqa: E402
+from spcp.pages import language, phone  # noqa: E402
+
+
+def seed(folder: Path, n_rooms: int, room_size: int, n_cards: int) -> list[tuple[access.Actor, list[access.Actor]]]:
+    """Rooms in Issues, each with its facilitator and ``room_size`` participants, and ``n_cards`` cards."""
+    db.configure(f'sqlite:///{folder / "bench.sqlite3"}')
+    the_plan = plan.load_plan()
+    the_plan.setdefault('room', {})['max_cards_per_participant'] = 1000
+    made = []
+    with Session(db.engine(), expire_on_commit=False) as s:
+        event = events.create_event(s, 'Bench', n_rooms, the_plan)
+        for room in events.rooms_of(s, event.id):
+            facilitator = access.facilitator(s, room.join_code, room.facilitator_key)
+            rooms.set_phase(s, facilitator, room.id, 'issues')
+            people = [rooms.join(s, room.join_code, f'd-{room.id}-{i}')[0] for i in range(room_size)]
+            for i in range(n_cards):
+                cards.submit(s, people[i % room_size], room.id,
+                             f'Room {room.join_code} card {i}: stops are not explained to us', uuid.uuid4().hex)
+            made.append((facilitator, people))
+    return made
+
+
+def open_phones(people: list[access.Actor]) -> list[tuple[Client, phone.PhoneScreen]]:
+    """Each participant's phone page, joined (what ``phone_page`` builds, without a request)."""
+    tr, opened = translator('en'), []
+    for actor in people:
+        client = Client(page(f'/r/{actor.room_id}'), request=None)
+        with client:
+            screen = phone.PhoneScreen(tr, actor, actions.read(actor, views.snapshot, room_id=actor.room_id),
+                                       '127.0.0.1')
+            screen.joined = True
+        client.outbox.updates.clear()
+        opened.append((client, screen))
+    return opened
+
+
+def serialised(client: Client) -> int:
+    """What the client's outbox would send now, as JSON (bytes); the queue is emptied."""
+    updates = client.outbox.updates
+    data = {element_id: None if isinstance(element, Deleted) else element._to_dict()  # noqa: SLF001
+            for element_id, element in updates.items()}
+    updates.clear()
+    client.outbox.messages.clear()
+    return len(orjson.dumps(['update', data], option=orjson.OPT_NON_STR_KEYS))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
+    parser.add_argument('--rooms', type=int, default=20)
+    parser.add_argument('--room-size', type=int, default=10)
+    parser.add_argument('--cards', type=int, default=20)
+    parser.add_argument('--repeat', type=int, default=5)
+    parser.add_argument('--profile', action='store_true', help='cProfile one more round, top functions printed')
+    args = parser.parse_args()
+    framework_speedups.install()
+    language._chooser = lambda tr: (lambda event: None)  # noqa: SLF001 (no browser storage here)
+    with tempfile.TemporaryDirectory() as folder:
+        made = seed(Path(folder), args.rooms, args.room_size, args.cards)
+        phones = [open_phones(people) for _, people in made]
+        n_phones = sum(len(p) for p in phones)
+        results: dict[str, list[float]] = {'click ms/room': [], 'rebuild ms/phone': [], 'serialise ms/phone': [],
+                                           'sent KB/phone': []}
+
+        def run_round(timed: dict[str, list[float]] | None) -> None:
+            click = rebuild = send = size = 0.0
+            for (facilitator, _), room_phones in zip(made, phones, strict=True):
+                live.reset()  # nobody subscribed: the click alone
+                started = time.perf_counter()
+                outcome = actions.perform(facilitator, rooms.set_phase, room_id=facilitator.room_id, phase='vote')
+                click += time.perf_counter() - started
+                assert outcome.done, outcome
+                started = time.perf_counter()
+                for client, screen in room_phones:
+                    with client:
+                        for change in outcome.changes:
+                            screen.apply(change)
+                rebuild += time.perf_counter() - started
+                started = time.perf_counter()
+                size += sum(serialised(client) for client, _ in room_phones)
+                send += time.perf_counter() - started
+                back = actions.perform(facilitator, rooms.set_phase, room_id=facilitator.room_id, phase='issues')
+                for client, screen in room_phones:
+                    with client:
+                        for change in back.changes:
+                            screen.apply(change)
+                    serialised(client)
+            if timed is not None:
+                timed['click ms/room'].append(click * 1000 / len(made))
+                timed['rebuild ms/phone'].append(rebuild * 1000 / n_phones)
+                timed['serialise ms/phone'].append(send * 1000 / n_phones)
+                timed['sent KB/phone'].append(size / 1024 / n_phones)
+
+        run_round(None)  # warm-up: first builds of each kind
+        for _ in range(args.repeat):
+            run_round(results)
+        for name, values in results.items():
+            print(f'{name:20} median {statistics.median(values):7.3f}  (runs: {", ".join(f"{v:.3f}" for v in values)})')
+        if args.profile:
+            profiler = cProfile.Profile()
+            profiler.enable()
+            run_round(None)
+            profiler.disable()
+            pstats.Stats(profiler).sort_stats('cumulative').print_stats(40)
+
+
+if __name__ == '__main__':
+    main()
