@@ -16,7 +16,7 @@ from __future__ import annotations
 import gettext
 import io
 import logging
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from babel import Locale
@@ -55,13 +55,20 @@ class Translator:
 
     def number(self, n: int | float) -> str:
         """A number in the locale's own digits and separators (CLDR's default numbering system)."""
-        return format_decimal(n, locale=self.locale, numbering_system='default')
+        return _formatted(self.locale, n)
 
     def _fill(self, text: str, params: dict[str, object]) -> str:
         if not params:
             return text
         shown = {k: self.number(v) if isinstance(v, int) and not isinstance(v, bool) else v for k, v in params.items()}
         return text.format(**shown)
+
+
+@lru_cache(maxsize=8192, typed=True)
+def _formatted(locale: str, n: int | float) -> str:
+    """Babel's formatting, once per locale and number: it took ~0.1 ms a call, and a phase change formats the
+    same few counts ("Dots left: 5 of 5") for every phone of the hall."""
+    return format_decimal(n, locale=locale, numbering_system='default')
 
 
 def _load(locale: str) -> gettext.NullTranslations:

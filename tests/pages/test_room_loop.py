@@ -143,3 +143,21 @@ async def test_themes_reach_phones_and_hidden_cards_disappear(create_user, event
     facilitate(room, themes.rename, tid, 'Reaching the police')
     await settle()
     await phone.should_see('Reaching the police')
+
+
+async def test_in_issues_the_group_choice_is_built_when_first_opened(user: User, event) -> None:
+    """Most phones never open it: its question and radio are made at the first open, and then it works."""
+    room = event.rooms[0]
+    facilitate(room, rooms.set_phase, 'issues')
+    await user.open(f'/r/{room.code}')
+    await user.should_see('Say which group you come from (optional)')
+    await user.should_not_see('Which group do you come from? (optional)')
+    await user.should_not_see(ui.radio)
+
+    user.find(ui.expansion).elements.pop().set_value(True)  # the participant opens it
+    await user.should_see('Which group do you come from? (optional)')
+    user.find(ui.radio).elements.pop().set_value('youth')
+    await user.should_see('Saved.')
+    user.find(ui.expansion).elements.pop().set_value(False)  # closed and opened again: still one choice
+    user.find(ui.expansion).elements.pop().set_value(True)
+    assert len(user.find(ui.radio).elements) == 1
