@@ -2,6 +2,7 @@
 without walking every room when a socket leaves."""
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import inspect
 
@@ -153,10 +154,52 @@ def test_installed_on_a_manager_in_use_the_index_holds_its_sockets() -> None:
     assert manager.rooms_of == {}
 
 
+class Sending(Server):
+    """A server that records what its manager sends, and from which task."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.sent: list[tuple[str, object, bool]] = []  # (engine.io socket, its packet, sent in the emitter's task)
+        self.emitter: asyncio.Task | None = None
+
+    async def _send_eio_packet(self, eio_sid: str, pkt) -> None:
+        self.sent.append((eio_sid, pkt.encode(), asyncio.current_task() is self.emitter))
+
+
+EMITS = [('update', {'1': {'text': 'Vote'}}, 'client0', None), ('update', ('a', 2), 'client1', None),
+         ('log', None, 'client0', None), ('update', {'x': 1}, 'client0', 'sid1'), ('update', {'x': 1}, 'shared', None),
+         ('update', {'x': 1}, None, None), ('update', {'x': 1}, 'nobody', None),
+         ('download', {'content': b'bytes'}, 'client1', None)]
+
+
+async def test_a_message_for_one_socket_is_sent_in_place_as_python_socketio_would_send_it() -> None:
+    """The same packets to the same sockets as python-socketio's emit, in the emitter's own task when the room
+    has one socket (a NiceGUI page's), through python-socketio's tasks otherwise."""
+    sent = {}
+    for name, manager in zip(('plain', 'indexed'), (socketio.AsyncManager(), IndexedRooms()), strict=True):
+        server = Sending()
+        manager.set_server(server)
+        for i in range(2):
+            sid = connect(manager, f'eio{i}', '/')
+            manager.basic_enter_room(sid, '/', f'client{i}')
+            manager.basic_enter_room(sid, '/', 'shared')
+        server.emitter = asyncio.current_task()
+        for event, data, room, skip in EMITS:
+            await manager.emit(event, data, '/', room=room, skip_sid=skip)
+        sent[name] = server.sent
+    assert [(eio, pkt) for eio, pkt, _ in sent['indexed']] == [(eio, pkt) for eio, pkt, _ in sent['plain']]
+    assert len(sent['plain']) == 9  # client0 twice and client1 once, both twice (shared, everyone), bytes: 2 parts
+    assert not any(in_place for *_, in_place in sent['plain'])
+    assert [in_place for *_, in_place in sent['indexed']] == [True, True, True, False, False, False, False, True,
+                                                              True]
+
+
 def test_the_replaced_methods_are_python_socketio_5s() -> None:
-    """basic_disconnect and get_rooms are rewritten from these: a python-socketio whose code differs fails here
+    """basic_disconnect, get_rooms and emit are rewritten from these: a python-socketio whose code differs fails here
     until the copy is compared with it again (and the digests updated)."""
     digests = {name: hashlib.sha256(inspect.getsource(getattr(BaseManager, name)).encode()).hexdigest()[:16]
                for name in ('basic_disconnect', 'get_rooms', 'basic_enter_room', 'basic_leave_room')}
+    digests['emit'] = hashlib.sha256(inspect.getsource(socketio.AsyncManager.emit).encode()).hexdigest()[:16]
     assert digests == {'basic_disconnect': '2933b50bc4b2ea7b', 'get_rooms': '56a1017f85af9f91',
-                       'basic_enter_room': '3f509586d2d7f47e', 'basic_leave_room': 'e27f3eea06d1c6a6'}
+                       'basic_enter_room': '3f509586d2d7f47e', 'basic_leave_room': 'e27f3eea06d1c6a6',
+                       'emit': '01ccd5b82b4f955e'}
