@@ -19,7 +19,7 @@ from .access import Actor, require_room
 from .changes import Change
 from .errors import DomainError
 from .models import AuditEntry, Card, Event, Participant, Room, Solution, Theme, Vote, as_utc
-from .rooms import set_phase
+from .rooms import enter_phase
 from .setup import require_organizer
 from .views import PhaseView, TimerView, counted, phases_of, timer_view
 
@@ -105,18 +105,22 @@ def alerts(room: RoomPulse, *, now: float, refused_joins: int = 0, seen_activity
 def move_rooms(session: Session, actor: Actor, phase: str, room_ids: list[int] | None = None) -> list[Change]:
     """Move every room of the organizer's event (or those of ``room_ids``) to ``phase``. Each room
     moved gives its own changes (phase, timer), for its own pages; a room already there gives none."""
-    require_organizer(session, actor, actor.event_id)
+    event = require_organizer(session, actor, actor.event_id)
     if phase not in phases.PHASES:
         raise DomainError('Unknown phase.')
-    rooms = session.exec(select(Room.id).where(Room.event_id == actor.event_id, Room.kind != 'plenary')
+    rooms = session.exec(select(Room).where(Room.event_id == actor.event_id, Room.kind != 'plenary')
                          .order_by(Room.id)).all()
     if room_ids is not None:
         for room_id in room_ids:
             require_room(session, actor, room_id)  # another event's room is refused
-        rooms = [r for r in rooms if r in set(room_ids)]
+        rooms = [r for r in rooms if r.id in set(room_ids)]
+    # every room in one transaction, one commit: a room per commit held the event loop ~2 ms each (100 rooms:
+    # 0.2 s in the organizer's click), and a refusal midway left the rooms before it moved
     changes: list[Change] = []
-    for room_id in rooms:
-        changes += set_phase(session, actor, room_id, phase)
+    for room in rooms:
+        changes += enter_phase(room, phase, event.plan)
+    if changes:
+        session.commit()
     return changes
 
 

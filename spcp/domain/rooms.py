@@ -87,21 +87,27 @@ def choose_group(session: Session, actor: Actor, room_id: int, group: str | None
 
 def set_phase(session: Session, actor: Actor, room_id: int, phase: str) -> list[Change]:
     room = require_facilitator(session, actor, room_id)
+    event = session.get(Event, room.event_id)
+    changes = enter_phase(room, phase, event.plan if event else {})
+    if changes:
+        session.commit()
+    return changes
+
+
+def enter_phase(room, phase: str, plan: dict) -> list[Change]:
+    """Move ``room`` (a Room row, the caller commits) to ``phase`` of the event's ``plan``; its changes."""
     if phase not in phases.order(room.kind):
         raise DomainError('Unknown phase.')
     if room.phase == phase:
         return []
     room.phase = phase
     # each phase starts with its own time, stopped: the facilitator presses Play when the room is ready
-    room.timer_ends_at, room.timer_remaining_s = None, _phase_minutes(session, room, phase) * 60 or None
-    session.commit()
-    return [PhaseChanged(room_id, phase), TimerChanged(room_id, timer_view(room))]
+    room.timer_ends_at, room.timer_remaining_s = None, _phase_minutes(plan, phase) * 60 or None
+    return [PhaseChanged(room.id, phase), TimerChanged(room.id, timer_view(room))]
 
 
-def _phase_minutes(session: Session, room, phase: str) -> int:
-    event = session.get(Event, room.event_id)
-    return next((int(p.get('minutes') or 0) for p in (event.plan if event else {}).get('phases', [])
-                 if p.get('id') == phase), 0)
+def _phase_minutes(plan: dict, phase: str) -> int:
+    return next((int(p.get('minutes') or 0) for p in plan.get('phases', []) if p.get('id') == phase), 0)
 
 
 def step_phase(session: Session, actor: Actor, room_id: int, forward: bool = True) -> list[Change]:

@@ -5,6 +5,7 @@ from dataclasses import replace
 from datetime import timedelta
 
 import pytest
+import sqlalchemy
 
 from spcp.domain import audit, cards, dashboard, events, rooms, themes, voting
 from spcp.domain.access import Actor, Role, organizer, rotate_facilitator_key
@@ -12,6 +13,7 @@ from spcp.domain.changes import PhaseChanged, TimerChanged
 from spcp.domain.dashboard import HIDDEN_CARDS, IDLE, IDLE_AFTER_S, REFUSED_JOINS, Alert, ThemeDots
 from spcp.domain.errors import DomainError, NotAllowed
 from spcp.domain.models import Card, Room
+from spcp.domain.views import TimerView
 
 from .conftest import new_key
 
@@ -142,6 +144,22 @@ def test_move_every_room_at_once(session, org, event, room, room_b, fac):
                                                        (PhaseChanged, room_b.id), (TimerChanged, room_b.id)]
     session.expire_all()
     assert [r.phase for r in events.rooms_of(session, event.id)] == ['vote', 'vote']
+
+
+def test_moving_every_room_is_one_commit_with_each_rooms_timer(session, org, event, room, room_b, plan):
+    """One transaction for the whole event (a commit per room held the organizer's click 2 ms a room), and
+    each room starts the phase with the plan's minutes for it, stopped."""
+    commits = []
+    listen = sqlalchemy.event.listen
+    listen(session, 'after_commit', lambda _: commits.append(1))
+    changes = dashboard.move_rooms(session, org, 'issues')
+    minutes = next(p['minutes'] for p in plan['phases'] if p['id'] == 'issues')
+    assert commits == [1]
+    assert [c.timer for c in changes if isinstance(c, TimerChanged)] == \
+        [TimerView(ends_at=None, remaining_s=minutes * 60)] * 2
+    session.expire_all()
+    assert [(r.phase, r.timer_remaining_s) for r in events.rooms_of(session, event.id)] == \
+        [('issues', minutes * 60)] * 2
 
 
 def test_move_one_room(session, org, room, room_b):
