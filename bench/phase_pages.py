@@ -27,33 +27,29 @@ import orjson
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+import bench_actions  # noqa: E402
 from nicegui import Client  # noqa: E402
 from nicegui.outbox import Deleted  # noqa: E402
 from nicegui.page import page  # noqa: E402
 from sqlmodel import Session  # noqa: E402
 
-from spcp import actions, db, framework_speedups, live, plan  # noqa: E402
-from spcp.domain import access, cards, events, rooms, views  # noqa: E402
+from spcp import actions, db, framework_speedups, live  # noqa: E402
+from spcp.domain import access, cards, rooms, views  # noqa: E402
+from spcp.domain.models import Room  # noqa: E402
 from spcp.i18n import translator  # noqa: E402
 from spcp.pages import language, phone  # noqa: E402
 
 
 def seed(folder: Path, n_rooms: int, room_size: int, n_cards: int) -> list[tuple[access.Actor, list[access.Actor]]]:
-    """Rooms in Issues, each with its facilitator and ``room_size`` participants, and ``n_cards`` cards."""
-    db.configure(f'sqlite:///{folder / "bench.sqlite3"}')
-    the_plan = plan.load_plan()
-    the_plan.setdefault('room', {})['max_cards_per_participant'] = 1000
-    made = []
+    """bench_actions.py's rooms in Issues, each with its facilitator and ``n_cards`` cards."""
+    made, rooms_made = [], bench_actions.setup(folder, n_rooms, room_size, max_cards=1000)
     with Session(db.engine(), expire_on_commit=False) as s:
-        event = events.create_event(s, 'Bench', n_rooms, the_plan)
-        for room in events.rooms_of(s, event.id):
-            facilitator = access.facilitator(s, room.join_code, room.facilitator_key)
-            rooms.set_phase(s, facilitator, room.id, 'issues')
-            people = [rooms.join(s, room.join_code, f'd-{room.id}-{i}')[0] for i in range(room_size)]
+        for room_id, people in rooms_made:
+            room = s.get(Room, room_id)
             for i in range(n_cards):
-                cards.submit(s, people[i % room_size], room.id,
+                cards.submit(s, people[i % room_size], room_id,
                              f'Room {room.join_code} card {i}: stops are not explained to us', uuid.uuid4().hex)
-            made.append((facilitator, people))
+            made.append((access.facilitator(s, room.join_code, room.facilitator_key), people))
     return made
 
 
