@@ -5,6 +5,7 @@ import uuid
 from functools import lru_cache, partial
 
 from nicegui import ui
+from nicegui.events import ValueChangeEventArguments
 
 from ... import live
 from ...domain import cards
@@ -37,15 +38,8 @@ class IssuesPhase:
         for card in seat.view.cards:
             self.mine.show(card)
         if seat.view.me.group is None:
-            self.group_box = ui.expansion(tr('Say which group you come from (optional)')).classes('w-full') \
-                .on_value_change(self.open_group_choice)
-
-    def open_group_choice(self) -> None:
-        """The group choice is built at the first open: most phones never open it, and its three elements on
-        every phone were made and deleted again by each phase change (1,000 phones: 3,000 elements each way)."""
-        if not self.group_box.default_slot.children:
-            with self.group_box:
-                group_choice(self.seat)
+            ui.expansion(tr('Say which group you come from (optional)')).classes('w-full') \
+                .on_value_change(partial(open_group_choice, seat))
 
     def show_count(self) -> None:
         if self.room_count.is_deleted:  # the phase moved on before the burst ended
@@ -68,6 +62,17 @@ class IssuesPhase:
         else:
             return
         live.after_burst(self.seat.view.id, self.show_count)  # one update per burst of submits, not per submit
+
+
+def open_group_choice(seat: PhoneSeat, event: ValueChangeEventArguments) -> None:
+    """The group choice is built at the first open: most phones never open it, and its three elements on
+    every phone were made and deleted again by each phase change (1,000 phones: 3,000 elements each way).
+    A function of the seat, not a method: the expansion holding its phase's part would make a cycle that
+    keeps the part, its seat and the room's view as the phone first read it until the full collection."""
+    box = event.sender
+    if not box.default_slot.children:
+        with box:
+            group_choice(seat)
 
 
 @lru_cache(maxsize=4096)
