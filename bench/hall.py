@@ -62,18 +62,6 @@ def seed(database: Path, rooms_n: int) -> tuple[int, str, list[str], str]:
         engine.dispose()
 
 
-def text_of(element: dict) -> str:
-    props = element.get('props', {})
-    return element.get('text') or props.get('label') or props.get('aria-label') or ''
-
-
-async def click(tab: lp.Tab, label: str, timeout: float) -> float:
-    """Click the button showing ``label``; returns when the click was sent."""
-    found = await tab.wait_for(lambda: tab.find(lambda e: text_of(e) == label), timeout=timeout, what=label)
-    await tab.emit_event(found[0], 'click', [{'isTrusted': True}])
-    return time.monotonic()
-
-
 class Phone:
     def __init__(self, tab: lp.Tab) -> None:
         self.tab = tab
@@ -110,8 +98,8 @@ async def run(args: argparse.Namespace, base_url: str, event_id: int, key: str, 
     await organizer.open(f'/organize/{event_id}?key={key}', timeout=args.timeout)
     await asyncio.sleep(1.0)
     since = time.monotonic()
-    await click(organizer, 'Move everyone to the plenary', args.timeout)
-    clicked = await click(organizer, 'Move everyone', args.timeout)
+    await lp.click(organizer, 'Move everyone to the plenary', args.timeout)
+    clicked = await lp.click(organizer, 'Move everyone', args.timeout)
     deadline = clicked + args.timeout
     while time.monotonic() < deadline and any(p.moved is None and p.tab.connected for p in phones):
         await asyncio.sleep(0.02)

@@ -163,12 +163,8 @@ def seed(project: Path, database: Path | str, rooms: int, phase: str, cards: int
     if done.returncode != 0:
         raise RuntimeError(f'seeding in {project} failed:\n{done.stderr[-3000:]}')
     made = json.loads(done.stdout)
-    global ORGANIZER_PATH  # noqa: PLW0603 (one event per run: its organizer's link, for --move-all)
-    ORGANIZER_PATH = made['organizer']
-    return [SeededRoom(code, board, [tuple(card) for card in cards]) for code, board, cards in made['rooms']]
-
-
-ORGANIZER_PATH = ''
+    return [SeededRoom(code, board, [tuple(card) for card in cards], organizer=made['organizer'])
+            for code, board, cards in made['rooms']]
 
 
 # ---------- the server ----------
@@ -313,7 +309,7 @@ def worker_plans(args: argparse.Namespace, base_url: str, seeded: list[SeededRoo
     for plan in plans:
         plan.move_all = args.move_all
     if args.move_all:
-        plans[0].organizer_path = ORGANIZER_PATH
+        plans[0].organizer_path = seeded[0].organizer
     if args.scenario == 'joins':
         for i in range(args.participants):
             plans[(i % len(seeded)) % args.workers].joins.append((i * args.seconds / args.participants,

@@ -27,6 +27,7 @@ class SeededRoom:
     code: str
     board_path: str
     cards: list[tuple[int, str]] = field(default_factory=list)
+    organizer: str = ''                     # the event's organizer sign-in link (its dashboard moves every room)
 
 
 def seed(database: Path | str, rooms: int, phase: str, cards: int, max_cards: int) -> tuple[list[SeededRoom], str]:

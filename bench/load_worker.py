@@ -67,11 +67,6 @@ class Action:
     note: str = ''
 
 
-def text_of(element: dict) -> str:
-    props = element.get('props', {})
-    return element.get('text') or props.get('label') or props.get('aria-label') or ''
-
-
 class Phone:
     """A phone tab and what it saw: acknowledgements, the room counter, its phase title."""
 
@@ -177,7 +172,7 @@ class Worker:
         await self.gather(boards)
         if self.plan.organizer_path:
             self.organizer = await self.tab(self.plan.organizer_path)
-            await self.organizer.wait_for(lambda: self.organizer.find(lambda e: text_of(e) == 'Move'),
+            await self.organizer.wait_for(lambda: self.organizer.find(lambda e: lp.text_of(e) == 'Move'),
                                           timeout=READY_TIMEOUT_S, what="the organizer's dashboard")
         if self.plan.scenario != 'joins':
             await self.gather([self.open_phone(r, n) for r in self.plan.rooms for n in r.phones])
@@ -259,7 +254,7 @@ class Worker:
             phone.watch_title()
         if self.plan.move_all:  # one click for every room: the rooms of the other workers count from ``start``
             if self.plan.organizer_path:
-                await self.click(self.organizer, 'Move all rooms')
+                await lp.click(self.organizer, 'Move all rooms', self.plan.timeout)
             self.clicks = {room.index: start for room in self.plan.rooms}
         for room, board in ({} if self.plan.move_all else self.boards).items():
             await lp.next_phase(board.tab)
@@ -277,15 +272,8 @@ class Worker:
         options = tab.elements[select].get('props', {}).get('options', [])
         option = next(o for o in options if o.get('label') == phase)
         await tab.emit_event(select, 'update:modelValue', [option])
-        await self.click(tab, 'Move')
+        await lp.click(tab, 'Move', self.plan.timeout)
         await asyncio.sleep(1.0)
-
-    @staticmethod
-    async def click(tab: lp.Tab, label: str) -> None:
-        found = tab.find(lambda e: text_of(e) == label)
-        if not found:
-            raise lp.PageError(f'no {label!r} button')
-        await tab.emit_event(found[0], 'click', [{'isTrusted': True}])
 
     # ---------- joins: cold pages spread over the run ----------
 

@@ -372,6 +372,19 @@ def has_class(element: dict, name: str) -> bool:
     return name in element.get('class', [])
 
 
+def text_of(element: dict) -> str:
+    """What a button or label shows: its text, its label, else its aria-label."""
+    props = element.get('props', {})
+    return element.get('text') or props.get('label') or props.get('aria-label') or ''
+
+
+async def click(tab: Tab, label: str, timeout: float) -> float:
+    """Click the button showing ``label`` once it is there (a plain NiceGUI click); returns when it was sent."""
+    found = await tab.wait_for(lambda: tab.find(lambda e: text_of(e) == label), timeout=timeout, what=label)
+    await tab.emit_event(found[0], 'click', [{'isTrusted': True}])
+    return time.monotonic()
+
+
 def is_next_phase(element: dict) -> bool:
     """The board's *Next phase* button: named by its label, or by its aria-label when it shows an icon only."""
     props = element.get('props', {})
