@@ -13,6 +13,7 @@
 //   language (labels come from the page: <div class="spcp-outbox" data-room data-labels>).
 (function () {
   'use strict';
+  if (window.spcpOutbox) return;  // one outbox a page: one already there (tests/browser/test_offline.py's control) stays
   var PREFIX = 'spcp:';
   var RESEND_MS = 8000;          // an item sent but not acknowledged by then is sent again
   var OFFLINE_AFTER_MS = 1500;   // a blip shorter than this shows no banner

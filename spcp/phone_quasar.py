@@ -8,8 +8,8 @@ alone takes ~0.65 s on the wire, and the page cannot mount before it has run. At
 (105 KB, 31 KB as brotli), and NiceGUI's two Quasar style sheets without the rules of the components
 left out (33 KB -> 19 KB as brotli), into ``.cache/phone-quasar/``. Beside them, in DOMPurify's place
 (11 KB as brotli), ``escape_html.mjs``: a phone shows no element that sanitizes HTML, and one that ever
-asked would get its text escaped. A phone page's HTML names those files instead of NiceGUI's; every other
-page (boards, organizers) keeps all of Quasar and DOMPurify.
+asked would get its text escaped. A phone page's HTML names those files instead of NiceGUI's
+(spcp/phone_html.py); every other page (boards, organizers) keeps all of Quasar and DOMPurify.
 
 They are used only if they were built from NiceGUI's Quasar version with the parts the list holds now
 (the script's first line says both). Otherwise (no Node.js at install, a NiceGUI upgrade, a list changed
@@ -25,15 +25,11 @@ import json
 import logging
 import re
 import subprocess
-import weakref
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import nicegui
-from nicegui.client import Client
-from starlette.requests import Request
-from starlette.responses import Response
 
 from .static_files import NICEGUI_STATIC, Root, always
 
@@ -48,9 +44,6 @@ FILES = ('quasar.umd.prod.js', 'quasar.unimportant.prod.css', 'quasar.important.
 NICEGUI_FILES = f'/_nicegui/{nicegui.__version__}/static/'
 NICEGUI_QUASAR = NICEGUI_FILES + FILES[0]
 BANNER = re.compile(rb'/\* spcp phone quasar (\{.*?\}) \*/')
-# NiceGUI's template writes every <script> of its own before the page's elements, which follow this
-# line: nothing a participant typed (inside the elements) is ever rewritten
-TEMPLATE_BODY_START = b'<div id="esm-fallback"'
 
 
 @dataclass(frozen=True)
@@ -119,53 +112,6 @@ def load(folder: Path = OUT_DIR) -> Bundle | None:
 def build(out_dir: Path = OUT_DIR) -> None:
     """Builds the files with Node.js (``npm ci --prefix scripts/phone_quasar`` first)."""
     subprocess.run(['node', str(BUILD / 'build.mjs'), str(NICEGUI_STATIC), str(out_dir)], check=True)
-
-
-class PhonePages:
-    """Marks the clients of phone pages and points their HTML at the bundle (wired by the composition root)."""
-
-    def __init__(self, bundle: Bundle | None) -> None:
-        self.bundle = bundle
-        self._clients: weakref.WeakSet[Client] = weakref.WeakSet()
-
-    def use_on(self, client: Client) -> None:
-        if self.bundle:
-            self._clients.add(client)
-
-    def rewrite(self, client: Client, response: Response) -> Response:
-        """The page's HTML with the bundle in place of NiceGUI's Quasar, for a marked client."""
-        if client not in self._clients or not isinstance(response.body, bytes):  # marked: there is a bundle
-            return response
-        head, marker, rest = response.body.partition(TEMPLATE_BODY_START)
-        for name in FILES:  # the scripts, their preload hints, the import map, the style sheets' @import
-            head = head.replace(f'{NICEGUI_FILES}{name}'.encode(), f'{self.bundle.prefix}{name}'.encode())
-        response.body = head + marker + rest
-        response.headers['content-length'] = str(len(response.body))
-        return response
-
-
-_pages = PhonePages(None)
-
-
-def pages() -> PhonePages:
-    return _pages
-
-
-def install(bundle: Bundle | None) -> PhonePages:
-    """Wraps NiceGUI's ``Client.build_response`` (once) so a marked client's page names the bundle."""
-    global _pages
-    _pages = PhonePages(bundle)
-    original = Client.build_response
-    if getattr(original, 'phone_quasar', False):
-        original = original.__wrapped__  # type: ignore[attr-defined]
-
-    def build_response(self: Client, request: Request, status_code: int = 200) -> Response:
-        return _pages.rewrite(self, original(self, request, status_code))
-
-    build_response.phone_quasar = True  # type: ignore[attr-defined]
-    build_response.__wrapped__ = original  # type: ignore[attr-defined]
-    Client.build_response = build_response  # type: ignore[method-assign]
-    return _pages
 
 
 if __name__ == '__main__':

@@ -1,10 +1,8 @@
-"""The phone's own Quasar is used only when it was built for this NiceGUI and these parts, and its URL
-replaces Quasar's only in the page template's own tags (spcp/phone_quasar.py)."""
+"""The phone's own Quasar is used only when it was built for this NiceGUI and these parts
+(spcp/phone_quasar.py)."""
 from __future__ import annotations
 
 import json
-
-from starlette.responses import HTMLResponse
 
 from spcp import phone_quasar
 
@@ -47,34 +45,3 @@ def test_a_copy_without_the_parts_list_loads_all_of_quasar(tmp_path, monkeypatch
 
 def test_nicegui_quasar_version_is_read_from_its_file() -> None:
     assert phone_quasar.nicegui_quasar_version().startswith('2.')
-
-
-def test_only_the_templates_own_tags_are_rewritten(tmp_path) -> None:
-    write_bundle(tmp_path, phone_quasar.wanted())
-    pages = phone_quasar.PhonePages(phone_quasar.load(tmp_path))
-    quasar = phone_quasar.NICEGUI_QUASAR
-    css = phone_quasar.NICEGUI_FILES + 'quasar.important.prod.css'
-    typed = f'a card that says {quasar}'  # a participant's words, inside the elements after the marker
-    html = (f'<head><style>@import url("{css}")</style><link rel="preload" href="{quasar}"></head><body>'
-            f'<script defer src="{quasar}"></script><script defer src="/_nicegui/x/static/nicegui.js"></script>'
-            f'<div id="esm-fallback">...</div><script>createApp({json.dumps(typed)})</script></body>')
-    client = object.__new__(phone_quasar.Client)  # only its identity matters here
-    response = pages.rewrite(client, HTMLResponse(html))
-    assert response.body.decode() == html  # not a phone page's client: untouched
-
-    pages.use_on(client)
-    response = pages.rewrite(client, HTMLResponse(html))
-    body = response.body.decode()
-    assert body.count(pages.bundle.url) == 2
-    assert f'@import url("{pages.bundle.prefix}quasar.important.prod.css")' in body
-    assert '/_nicegui/x/static/nicegui.js' in body  # the template's other scripts are NiceGUI's still
-    assert typed in body
-    assert response.headers['content-length'] == str(len(response.body))
-
-
-def test_without_a_bundle_phones_keep_nicegui_quasar() -> None:
-    pages = phone_quasar.PhonePages(None)
-    client = object.__new__(phone_quasar.Client)
-    pages.use_on(client)
-    response = HTMLResponse('<script src="x"></script>')
-    assert pages.rewrite(client, response) is response

@@ -9,7 +9,7 @@ import nicegui
 from nicegui import app, ui
 from starlette.requests import Request
 
-from .. import entry, live, phone_quasar, room_reads
+from .. import entry, live, phone_html, room_reads
 from ..actions import Outcome, perform, read
 from ..domain import views
 from ..domain.access import Actor
@@ -43,8 +43,10 @@ FIRST_LOAD_HINTS = (f'<link rel="preload" as="script" href="{_STATIC}/quasar.umd
                     f'<link rel="modulepreload" href="{_STATIC}/vue.esm-browser.prod.js">'
                     f'<link rel="preload" as="script" href="{_STATIC}/socket.io.min.js">'
                     f'<link rel="preload" as="script" href="{_STATIC}/nicegui.js">'
-                    f'<link rel="modulepreload" href="{_STATIC}/dompurify.mjs">'
-                    + preload_components([ui.dialog, OwnCard, VoteList]))  # built once the socket connects
+                    f'<link rel="modulepreload" href="{_STATIC}/dompurify.mjs">')
+# Components a phone shows later (a dialog, its own cards, the vote list), asked for after the ones its first screen
+# needs (NiceGUI's own hints, at the end of the head): on the slow phone they had taken connections from those.
+LATER_COMPONENTS = preload_components([ui.dialog, OwnCard, VoteList])
 
 
 @ui.page('/r/{code}')
@@ -52,10 +54,11 @@ def phone_page(code: str, request: Request) -> None:
     """The room is in the page's first HTML, built for whoever this phone is before its socket connects;
     joining (making a participant, within the limit per address) waits for the socket, as it always did."""
     tr = reader(request)
-    phone_quasar.pages().use_on(ui.context.client)  # only the Quasar parts a phone uses (its module)
+    phone_html.pages().use_on(ui.context.client)  # the phone's own Quasar, its socket opened early (its module)
     plain_layout(ui.context.client)  # no QLayout: no header, drawer or footer to place (its module)
     frame(tr, tr('SPCP Live'))
     ui.add_head_html(FIRST_LOAD_HINTS)
+    ui.add_body_html(LATER_COMPONENTS)
     address = client_address(request)
     found = entry.find_room(code, address=address)
     if not found.done:

@@ -13,7 +13,7 @@ their own:
   back after 5 s (no reload; its tap is a double tap), 40 s and 120 s (reloads; the last in Arabic);
 - room 2 (Arabic): an issue tapped while cut, then the board moves the room to Vote: the phone shows
   the refusal and keeps the text; then a dot tapped during a 40 s cut counts exactly once;
-- room 3: the control. Its outbox.js is replaced by a plain sender (each tap sent once at once, as a
+- room 3: the control. Its outbox.js gives way to a plain sender (each tap sent once at once, as a
   NiceGUI click is, nothing kept): the same 40 s drop loses the tapped text and the draft. (Not an
   empty script: the buttons call window.spcpOutbox, so without one a tap would do nothing even online,
   and the control would prove nothing; this one sends a tap while connected, checked first.)
@@ -102,9 +102,8 @@ def open_phone(pages: Pages, proxy: TcpProxy, room: dict, tr: Translator = EN, *
                                         extra_http_headers={'Accept-Language': tr.locale})
     pages.contexts.append(context)
     context.add_init_script(RECORD_NOTES)
-    if outbox is not None:
-        context.route('**/assets/outbox.js*', lambda route: route.fulfill(
-            status=200, content_type='text/javascript', body=outbox))
+    if outbox is not None:  # in place before assets/outbox.js (inline in the page's head), which then steps aside
+        context.add_init_script(outbox)
     page = context.new_page()
     page.set_default_timeout(LIVE_S)
     page.on('pageerror', lambda error: pages.page_errors.append(str(error)))

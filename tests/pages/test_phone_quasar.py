@@ -8,7 +8,7 @@ import re
 
 from nicegui.testing import User
 
-from spcp import phone_quasar
+from spcp import phone_html, phone_quasar
 
 from .conftest import every_phase
 
@@ -62,11 +62,11 @@ async def test_every_quasar_component_a_phone_shows_is_in_its_bundle(create_user
 async def test_a_phone_page_names_the_bundle_and_a_board_all_of_quasar(user: User, event) -> None:
     """The bundle is built by scripts/install.sh (Node.js): the test command builds it, so it must be in use."""
     room = event.rooms[0]
-    bundle = phone_quasar.pages().bundle
+    bundle = phone_html.pages().bundle
     assert bundle is not None, 'scripts/phone_quasar/build.mjs did not run, or built from other parts'
-    phone_html = (await user.http_client.get(f'/r/{room.code}')).text
-    assert bundle.url in phone_html
-    assert phone_quasar.NICEGUI_QUASAR not in phone_html
+    phone_page = (await user.http_client.get(f'/r/{room.code}')).text
+    assert bundle.url in phone_page
+    assert phone_quasar.NICEGUI_QUASAR not in phone_page
     board_html = (await user.http_client.get('/')).text
     assert phone_quasar.NICEGUI_QUASAR in board_html and bundle.url not in board_html
 
@@ -75,6 +75,6 @@ async def test_a_phone_page_names_the_bundle_and_a_board_all_of_quasar(user: Use
         assert (served.status_code, served.headers['content-encoding']) == (200, 'br')
         assert 'immutable' in served.headers['cache-control']
         assert served.content == (bundle.folder / name).read_bytes()  # httpx decodes brotli
-        assert phone_quasar.NICEGUI_FILES + name not in phone_html
+        assert phone_quasar.NICEGUI_FILES + name not in phone_page
         assert len(served.content) < 0.9 * len((phone_quasar.NICEGUI_STATIC / name).read_bytes())
-    assert f'"dompurify":"{bundle.prefix}dompurify.mjs"' in phone_html  # the import map
+    assert f'"dompurify":"{bundle.prefix}dompurify.mjs"' in phone_page  # the import map
