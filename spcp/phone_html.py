@@ -1,11 +1,11 @@
-"""What a phone's page HTML becomes on its way out: its own, smaller Quasar, and its socket opened early.
+"""What a phone's page HTML becomes on its way out: its own, smaller Quasar and Vue, and its socket opened early.
 
 NiceGUI's template is the same for every page. A phone's first load is what the slow phone of issue 16
 waits for, so a phone page's HTML (its client marked by the page, :meth:`PhonePages.use_on`) is rewritten
 in the template's own tags, never in the elements (what participants typed follows
 ``TEMPLATE_BODY_START``):
 
-- Quasar's files name the phone's own build (spcp/phone_quasar.py), where it was built at install.
+- Quasar's and Vue's files name the phone's own build (spcp/phone_quasar.py), where it was built at install.
 - nicegui.js moves up to run right after socket.io (its top level needs neither Vue nor Quasar), and
   ``assets/early_socket.js`` follows as an inline module that opens the page's socket there and hands it
   to NiceGUI when Vue has mounted the page: the handshake overlaps Vue and Quasar arriving and running
@@ -23,7 +23,7 @@ from nicegui.client import Client, _is_prefetch
 from starlette.requests import Request
 from starlette.responses import Response
 
-from .phone_quasar import FILES, NICEGUI_FILES, Bundle
+from .phone_quasar import NICEGUI_FILES, SWAPS, Bundle
 from .settings import ASSETS_DIR
 
 # NiceGUI's template writes every <script> of its own before the page's elements, which follow this line
@@ -74,8 +74,8 @@ class PhonePages:
             return response
         head, marker, rest = response.body.partition(TEMPLATE_BODY_START)
         if self.bundle:  # the scripts, their preload hints, the import map, the style sheets' @import
-            for name in FILES:
-                head = head.replace(f'{NICEGUI_FILES}{name}'.encode(), f'{self.bundle.prefix}{name}'.encode())
+            for nicegui_name, name in SWAPS.items():
+                head = head.replace(f'{NICEGUI_FILES}{nicegui_name}'.encode(), f'{self.bundle.prefix}{name}'.encode())
         head = open_socket_early(head, client, request)
         response.body = head + marker + rest
         response.headers['content-length'] = str(len(response.body))

@@ -79,14 +79,15 @@ def connected_pages() -> int:
 
 
 def serve_static_files(phone_bundle: phone_quasar.Bundle | None) -> None:
-    """NiceGUI's static files, our assets and the phone's own Quasar pre-compressed (brotli, gzip), cached for
-    good where the URL is versioned (spcp/static_files.py); prepared in the background at start-up, before
-    phones ask."""
+    """NiceGUI's static files, our assets, the phone's own Quasar and Vue and the compiled components
+    pre-compressed (brotli, gzip), cached for good where the URL is versioned (spcp/static_files.py); prepared in
+    the background at start-up, before phones ask."""
     store = static_files.StaticStore()
-    roots = static_files.roots(ASSETS_DIR, ASSET_VERSION)
+    roots = static_files.roots(ASSETS_DIR, ASSET_VERSION, phone_bundle.compiled if phone_bundle else None)
     files = static_files.page_files(ASSETS_DIR, QUASAR_LANGUAGE.values())
     if phone_bundle is not None:
-        roots, files = [*roots, phone_bundle.root()], [*phone_bundle.paths, *files]
+        roots = [*roots, phone_bundle.root()]
+        files = [*phone_bundle.paths, *files, *phone_bundle.compiled.values()]
     app.add_middleware(static_files.PrecompressedStatic, roots=roots, store=store)
     app.on_startup(lambda: store.warm(files))
 

@@ -31,7 +31,7 @@ import logging
 import mimetypes
 import os
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -283,11 +283,17 @@ def part_of_nicegui(path: Path) -> bool:
     return NICEGUI_STATIC.parent in path.resolve().parents
 
 
-def roots(assets: Path, version: str) -> list[Root]:
-    """NiceGUI's static files and .js components (their URL names NiceGUI's version), and our assets."""
+def roots(assets: Path, version: str, compiled: Mapping[Path, Path] | None = None) -> list[Root]:
+    """NiceGUI's static files and .js components (their URL names NiceGUI's version), and our assets; a component
+    whose source is in ``compiled`` is answered with its compiled module (spcp/phone_quasar.py)."""
     nicegui_prefix = f'/_nicegui/{nicegui.__version__}'
+    compiled = compiled or {}
+
+    def component(key: str) -> Path | None:
+        source = nicegui_component(key)
+        return compiled.get(source.resolve(), source) if source is not None else None
     return [Root(f'{nicegui_prefix}/static/', folder(NICEGUI_STATIC), always),
-            Root(f'{nicegui_prefix}/components/', nicegui_component, always, pinned=part_of_nicegui),
+            Root(f'{nicegui_prefix}/components/', component, always, pinned=part_of_nicegui),
             Root('/assets/', folder(assets), asset_version(version))]
 
 

@@ -1,20 +1,26 @@
-// Builds the phone page's own Quasar (see spcp/phone_quasar.py), offline once installed:
-//   node scripts/phone_quasar/build.mjs NICEGUI_STATIC OUT_DIR   (scripts/install.sh runs it)
+// Builds the phone page's own Quasar and Vue (see spcp/phone_quasar.py), offline once installed:
+//   node scripts/phone_quasar/build.mjs NICEGUI_STATIC OUT_DIR COMPONENT.js...   (scripts/install.sh runs it)
 // OUT_DIR/quasar.umd.prod.js: NiceGUI's global `Quasar` with only the components and plugins of parts.json,
 // built from Quasar's sources; OUT_DIR/quasar.{unimportant,important}.prod.css: NiceGUI's two Quasar style
-// sheets without the rules of the components left out; OUT_DIR/dompurify.mjs: escape_html.mjs, in DOMPurify's place.
+// sheets without the rules of the components left out; OUT_DIR/dompurify.mjs: escape_html.mjs, in DOMPurify's place;
+// OUT_DIR/vue.runtime.esm-browser.prod.js: Vue without its template compiler; OUT_DIR/components/<digest>.js: each
+// Vue component given whose template could be compiled, with a render function in its template's place.
+import { compile } from '@vue/compiler-dom';
 import * as esbuild from 'esbuild';
 import postcss from 'postcss';
-import { copyFileSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { copyFileSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const [niceguiStatic, outDir] = process.argv.slice(2);
-if (!niceguiStatic || !outDir) throw new Error('usage: node build.mjs NICEGUI_STATIC OUT_DIR');
+const [niceguiStatic, outDir, ...componentSources] = process.argv.slice(2);
+if (!niceguiStatic || !outDir) throw new Error('usage: node build.mjs NICEGUI_STATIC OUT_DIR COMPONENT.js...');
 const parts = JSON.parse(readFileSync(join(here, 'parts.json'), 'utf8'));
 const quasarDir = join(here, 'node_modules', 'quasar');
 const version = JSON.parse(readFileSync(join(quasarDir, 'package.json'), 'utf8')).version;
+const vueDir = join(here, 'node_modules', 'vue');
+const vueVersion = JSON.parse(readFileSync(join(vueDir, 'package.json'), 'utf8')).version;
 
 // The same global as Quasar's own UMD entry (quasar/src/index.umd.js), which NiceGUI's page uses:
 // Quasar.install, Quasar.lang, Quasar.Notify...; the language files add to Quasar.Lang.
@@ -46,7 +52,7 @@ const onlyWhatIsUsed = { name: 'only-what-is-used', setup(build) {
 }};
 
 mkdirSync(outDir, { recursive: true });
-const made = JSON.stringify({ quasar: version, components: parts.components, plugins: parts.plugins });
+const made = JSON.stringify({ quasar: version, vue: vueVersion, components: parts.components, plugins: parts.plugins });
 await esbuild.build({
   stdin: { contents: entry, resolveDir: here, sourcefile: 'phone-quasar-entry.js' },
   bundle: true, minify: true, format: 'iife', target: 'es2020', outfile: join(outDir, 'quasar.umd.prod.js'),
@@ -80,3 +86,32 @@ for (const name of ['quasar.unimportant.prod.css', 'quasar.important.prod.css'])
 }
 
 copyFileSync(join(here, 'escape_html.mjs'), join(outDir, 'dompurify.mjs'));
+
+// Vue without its compiler (35 KB as brotli instead of 53 KB): a phone page's components come compiled (below), and
+// nothing a phone shows has a template of its own (tests/pages/test_phone_quasar.py walks every phase to be sure).
+copyFileSync(join(vueDir, 'dist', 'vue.runtime.esm-browser.prod.js'), join(outDir, 'vue.runtime.esm-browser.prod.js'));
+
+// A component module whose one `template: \`...\`` is plain text becomes the same module with `render` in its
+// place: the compiler's module output (helpers imported from "vue", which the page's import map names) before
+// it. Identifiers are prefixed with _ctx. as in a single-file component (no `with`, which only a compiled-at-run-
+// time render may use). Any other module is left out: it is served as it is, and compiled by a full Vue.
+const componentsOut = join(outDir, 'components');
+rmSync(componentsOut, { recursive: true, force: true });  // none left from sources that changed since
+mkdirSync(componentsOut, { recursive: true });
+for (const file of componentSources) {
+  const source = readFileSync(file, 'utf8');
+  const templates = [...source.matchAll(/template:\s*`([^`]*)`/g)];
+  if (templates.length !== 1 || templates[0][1].includes('${')) continue;
+  let code;
+  try {
+    // the template as the browser's compiler gets it: the literal's value, its escapes (\u2212 ...) applied
+    const template = new Function(`return \`${templates[0][1]}\`;`)();
+    ({ code } = compile(template, { mode: 'module', prefixIdentifiers: true, hoistStatic: true }));
+  } catch (error) {  // left as it is (a full Vue would fail on it too, where it is ever shown)
+    console.warn(`${file}: template not compiled: ${error.message}`);
+    continue;
+  }
+  const render = code.replace('export function render(', 'function __spcp_render(');
+  const digest = createHash('sha256').update(source).digest('hex').slice(0, 16);
+  writeFileSync(join(componentsOut, `${digest}.js`), `${render}\n${source.replace(templates[0][0], 'render: __spcp_render')}`);
+}
