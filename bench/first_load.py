@@ -184,7 +184,7 @@ NAVIGATION_JS = '''(() => {
       .filter((r) => test(r.name, r.initiatorType)).map((r) => r.responseEnd));
   steps['style sheets arrived'] = last((name) => name.includes('.css'));
   steps['quasar.umd arrived'] = last((name) => name.includes('quasar.umd'));
-  steps['Vue arrived'] = last((name) => /\/vue\.[\w.-]*esm-browser/.test(name));  // NiceGUI's, or the phone's runtime
+  steps['Vue arrived'] = last((name) => name.includes('/vue.') && name.includes('esm-browser'));  // or the runtime
   steps['every script arrived'] = last((name) => name.includes('.js') || name.includes('.mjs'));
   return {...steps, ...window.__marks};
 })()'''
