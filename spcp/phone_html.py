@@ -55,7 +55,8 @@ def open_socket_early(head: bytes, client: Client, request: Request) -> bytes:
     config = json.dumps(socket_config(client, prefix.decode())).replace('<', '\\u003c')
     early = f'<script type="module">const SPCP_SOCKET = {config};\n{EARLY_SOCKET_JS}</script>'.encode()
     head = head.replace(nicegui_tag, b'')
-    return head[:found.end()] + nicegui_tag + early + head[found.end():]
+    at = SOCKET_IO_TAG.search(head).end()  # found again: wherever nicegui.js's tag was, it is gone now
+    return head[:at] + nicegui_tag + early + head[at:]
 
 
 class PhonePages:

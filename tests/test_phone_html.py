@@ -90,3 +90,13 @@ def test_a_config_cannot_close_its_script() -> None:
     client.id = '</script><script>alert(1)</script>'
     head = phone_html.open_socket_early(template().encode(), client, request()).decode()
     assert head.count('</script>') == template().count('</script>') + 1  # the early socket's own only
+
+
+def test_nicegui_js_moves_after_socket_io_wherever_it_was() -> None:
+    pages, client = phone_html.PhonePages(None), Client()
+    pages.use_on(client)
+    nicegui_tag = f'<script defer src="{STATIC}nicegui.js"></script>'
+    earlier = template().replace(nicegui_tag, '').replace('</head>', nicegui_tag + '</head>')
+    body = rewritten(pages, client, earlier)
+    assert body.count(nicegui_tag) == 1
+    assert body.index(f'{STATIC}socket.io.min.js') < body.index(nicegui_tag) < body.index('const SPCP_SOCKET = ')
