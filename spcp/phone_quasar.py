@@ -84,14 +84,16 @@ class Bundle:
 
 
 def nicegui_quasar_version() -> str:
-    head = (NICEGUI_STATIC / 'quasar.umd.prod.js').read_bytes()[:200]
-    found = re.search(rb'Quasar Framework v(\S+)', head)
-    return found.group(1).decode() if found else ''
+    return _banner_version('quasar.umd.prod.js', rb'Quasar Framework v(\S+)')
 
 
 def nicegui_vue_version() -> str:
-    head = (NICEGUI_STATIC / 'vue.esm-browser.prod.js').read_bytes()[:200]
-    found = re.search(rb'vue v(\S+)', head)
+    return _banner_version('vue.esm-browser.prod.js', rb'vue v(\S+)')
+
+
+def _banner_version(name: str, pattern: bytes) -> str:
+    """The version a file of NiceGUI's names in its first lines ('' if none)."""
+    found = re.search(pattern, (NICEGUI_STATIC / name).read_bytes()[:200])
     return found.group(1).decode() if found else ''
 
 

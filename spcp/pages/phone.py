@@ -35,9 +35,9 @@ from .privacy import privacy_button
 from .widgets import client_address, frame, refusal_page, show_timer, tell, timer_label
 
 # The first load's big scripts, asked for with the page's first bytes: as plain `defer` scripts at the end of
-# the body they wait, at low priority, behind the style sheets and our own small scripts for one of HTTP/1.1's
-# six connections (on the slow phone Quasar's 130 KB started 0.6 s after the page had arrived). Quasar's URL here
-# and in NiceGUI's template becomes the phone's own, smaller Quasar where it was built (spcp/phone_quasar.py).
+# the body they wait, at low priority, behind the style sheets for one of HTTP/1.1's six connections (on the
+# slow phone Quasar's 130 KB started 0.6 s after the page had arrived). Quasar's and Vue's URLs here and in
+# NiceGUI's template become the phone's own, smaller builds where they were built (spcp/phone_html.py).
 _STATIC = f'/_nicegui/{nicegui.__version__}/static'
 FIRST_LOAD_HINTS = (f'<link rel="preload" as="script" href="{_STATIC}/quasar.umd.prod.js">'
                     f'<link rel="modulepreload" href="{_STATIC}/vue.esm-browser.prod.js">'
