@@ -4,16 +4,17 @@
 
 Seeds rooms in Issues with ``--cards`` cards each (as bench/load.py does), builds each participant's
 phone page (``PhoneScreen``, in a NiceGUI client of its own, joined), then for each room: the
-facilitator's click (``perform(step_phase)``: Issues -> Vote), the change handed to every phone of the
-room (``live`` delivers at once without an event loop), and what each phone would send (its queued
-updates serialised as NiceGUI's outbox does, then JSON). Prints, per phone, the median over the repeats
-of the rebuild and of the serialising (ms), and per room the click. The rooms go back to Issues between
+facilitator's click (``perform(step_phase)``: Issues -> Vote), the change handed to the room's board and to
+every phone of the room, and what each phone would send (its queued updates serialised as NiceGUI's
+outbox does, then JSON). Prints, per phone, the median over the repeats of the rebuild and of the
+serialising (ms), and per room the click and the board's update. The rooms go back to Issues between
 repeats. What bench/load.py's phase scenario measures end to end is these costs plus the sockets; this
 one is quick and quiet enough to compare two versions of a page (numbers, not pass/fail).
 """
 from __future__ import annotations
 
 import argparse
+import asyncio
 import cProfile
 import pstats
 import statistics
@@ -28,16 +29,17 @@ import orjson
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import bench_actions  # noqa: E402
-from nicegui import Client  # noqa: E402
+from nicegui import Client, core  # noqa: E402
 from nicegui.outbox import Deleted  # noqa: E402
 from nicegui.page import page  # noqa: E402
+from nicegui.storage import Storage  # noqa: E402
 from sqlmodel import Session  # noqa: E402
 
 from spcp import actions, db, framework_speedups, live  # noqa: E402
 from spcp.domain import access, cards, rooms, views  # noqa: E402
 from spcp.domain.models import Room  # noqa: E402
 from spcp.i18n import translator  # noqa: E402
-from spcp.pages import language, phone  # noqa: E402
+from spcp.pages import board, language, phone  # noqa: E402
 
 
 def seed(folder: Path, n_rooms: int, room_size: int, n_cards: int) -> list[tuple[access.Actor, list[access.Actor]]]:
@@ -67,6 +69,17 @@ def open_phones(people: list[access.Actor]) -> list[tuple[Client, phone.PhoneScr
     return opened
 
 
+def open_board(facilitator: access.Actor) -> tuple[Client, board.Board]:
+    """The room's board (what ``board_page`` builds for a signed-in facilitator, without a request)."""
+    client = Client(page(f'/board/{facilitator.room_id}'), request=None)
+    with client:
+        opened = board.Board(translator('en'), facilitator,
+                             actions.read(facilitator, views.snapshot, room_id=facilitator.room_id),
+                             'http://127.0.0.1/r/X')
+    client.outbox.updates.clear()
+    return client, opened
+
+
 def serialised(client: Client) -> int:
     """What the client's outbox would send now, as JSON (bytes); the queue is emptied."""
     updates = client.outbox.updates
@@ -86,22 +99,31 @@ def main() -> None:
     parser.add_argument('--profile', action='store_true', help='cProfile one more round, top functions printed')
     args = parser.parse_args()
     framework_speedups.install()
+    Storage.user = property(lambda _: {})  # the board keeps its browser's storage: none here
+    core.loop = asyncio.new_event_loop()  # where the board's tools put their background work (never run here)
     language._chooser = lambda tr: (lambda event: None)  # noqa: SLF001 (no browser storage here)
     with tempfile.TemporaryDirectory() as folder:
         made = seed(Path(folder), args.rooms, args.room_size, args.cards)
         phones = [open_phones(people) for _, people in made]
+        boards = [open_board(facilitator) for facilitator, _ in made]
         n_phones = sum(len(p) for p in phones)
-        results: dict[str, list[float]] = {'click ms/room': [], 'rebuild ms/phone': [], 'serialise ms/phone': [],
-                                           'sent KB/phone': []}
+        results: dict[str, list[float]] = {'click ms/room': [], 'board ms/room': [], 'rebuild ms/phone': [],
+                                           'serialise ms/phone': [], 'sent KB/phone': []}
 
         def run_round(timed: dict[str, list[float]] | None) -> None:
-            click = rebuild = send = size = 0.0
-            for (facilitator, _), room_phones in zip(made, phones, strict=True):
+            click = board_s = rebuild = send = size = 0.0
+            for (facilitator, _), room_phones, (board_client, room_board) in zip(made, phones, boards, strict=True):
                 live.reset()  # nobody subscribed: the click alone
                 started = time.perf_counter()
                 outcome = actions.perform(facilitator, rooms.set_phase, room_id=facilitator.room_id, phase='vote')
                 click += time.perf_counter() - started
                 assert outcome.done, outcome
+                started = time.perf_counter()
+                with board_client:
+                    for change in outcome.changes:
+                        room_board.apply(change)
+                serialised(board_client)
+                board_s += time.perf_counter() - started
                 started = time.perf_counter()
                 for client, screen in room_phones:
                     with client:
@@ -117,8 +139,13 @@ def main() -> None:
                         for change in back.changes:
                             screen.apply(change)
                     serialised(client)
+                with board_client:
+                    for change in back.changes:
+                        room_board.apply(change)
+                serialised(board_client)
             if timed is not None:
                 timed['click ms/room'].append(click * 1000 / len(made))
+                timed['board ms/room'].append(board_s * 1000 / len(made))
                 timed['rebuild ms/phone'].append(rebuild * 1000 / n_phones)
                 timed['serialise ms/phone'].append(send * 1000 / n_phones)
                 timed['sent KB/phone'].append(size / 1024 / n_phones)

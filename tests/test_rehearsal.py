@@ -84,7 +84,7 @@ def test_a_person_reads_the_phase_from_what_the_phone_shows() -> None:
 
 @pytest.mark.parametrize('text', ['Dots left: 2 of 3', 'Puntos restantes: 2 de 3', 'النقاط المتبقية: 3 من 2'])
 def test_dots_left_are_read_in_any_language(text) -> None:
-    assert people.dots_left(Screen({'tag': 'div', 'class': ['dots-left'], 'text': text})) == 2
+    assert people.dots_left(Screen({'tag': 'vote-list', 'class': ['vote-list'], 'props': {'dots_left': text}})) == 2
     assert people.dots_left(Screen(ISSUE_BOX)) is None
 
 

@@ -115,9 +115,10 @@ def screen(tab: Tab) -> str:
 
 
 def dots_left(tab: Tab) -> int | None:
-    """The phone's *Dots left: N of M* in any language: the smaller number is what is left."""
-    for element_id in tab.find(lambda e: phones.has_class(e, 'dots-left')):
-        numbers = [int(n) for n in _NUMBER.findall(tab.elements[element_id].get('text') or '')]
+    """The phone's *Dots left: N of M* in any language (a prop of its vote list, as the list was sent): the
+    smaller number is what is left."""
+    for element_id in tab.find(lambda e: phones.has_class(e, 'vote-list')):
+        numbers = [int(n) for n in _NUMBER.findall(str(tab.elements[element_id].get('props', {}).get('dots_left')))]
         if numbers:
             return min(numbers)
     return None

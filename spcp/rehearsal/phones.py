@@ -161,6 +161,7 @@ class Tab:
                                              connector=aiohttp.TCPConnector(ssl=verify_tls))
         self.record, self.assets, self.deflate = record, assets, deflate
         self.sent: list[str] = []                   # every frame sent, when recording
+        self.scripts: list[str] = []                # every script the server ran on the page, when recording
         self.fetched: list[str] = []                # every subresource fetched (a cold load)
         self.ws_url = ''
         self.client_id, self.elements, self.next_message_id, self.version = '', {}, 0, ''
@@ -279,8 +280,11 @@ class Tab:
                     self._follow_list(int(element_id), element)
             if self.on_update:
                 self.on_update(now, data)
-        elif event == 'run_javascript' and self.on_javascript:
-            self.on_javascript(now, data.get('code', ''))
+        elif event == 'run_javascript':  # also an element's method (NiceGUI's run_method)
+            if self.record:
+                self.scripts.append(str(data.get('code', '')))
+            if self.on_javascript:
+                self.on_javascript(now, data.get('code', ''))
         elif event == 'notify' and self.on_notify:
             self.on_notify(now, str(data.get('message')))
         elif event == 'load_js_components':

@@ -186,8 +186,8 @@ def dot_on_both(scene: Scene, generator: Generator) -> tuple[list[str], list[str
     scene.phone.locator('.vote-card').filter(has_text='Issue from the generator').click()
     expect(scene.phone.get_by_text('Dots left: 2 of 3')).to_be_visible()
     generator.call(lp.dot(sim, scene.code, cards['Issue from Chromium']))
-    generator.wait(sim, lambda: any(e.get('text') == 'Dots left: 2 of 3' for e in sim.elements.values()),
-                   'its dot')
+    generator.wait(sim, lambda: any('Dots left: 2 of 3' in script for script in sim.scripts),  # its vote list's
+                   'its dot')                                                                # set_dots
     return scene.phone_seen['sent'][phone_before:], sim.sent[sim_before:]
 
 

@@ -1,5 +1,5 @@
-// The phone's vote list (vote_list.py): per card a button that puts a dot on it and, where this phone
-// has a dot on it, a take-back button. One NiceGUI element for the whole list. A small list comes in
+// The phone's Vote phase (vote_list.py): how to vote, this phone's dots left, then per card a button that puts
+// a dot on it and, where this phone has a dot on it, a take-back button. One NiceGUI element for all of it. A small list comes in
 // `cards`; a big one is fetched from `src` (the room's list, encoded once for all its phones:
 // card_lists.py), and calls that arrive while it loads are applied to it once it is there. Participant text
 // is only ever text ({{ }}), never markup.
@@ -8,6 +8,8 @@
 export default {
   template: `
     <div>
+      <p class="phone-note">{{ labels.note }}</p>
+      <p class="phone-meta dots-left" aria-live="polite">{{ left }}</p>
       <p v-if="!loaded" class="phone-meta" role="status">{{ labels.loading }}</p>
       <template v-for="card in list" :key="card.id">
         <button type="button" class="vote-card" :class="{ voted: dotsOn(card.id) > 0 }" dir="auto"
@@ -21,10 +23,14 @@ export default {
     cards: Array, // the room's shown cards, [{id, text}] in order, when the list is small
     src: String, // else where they are
     dots: Object, // {card id: this phone's dots on it}
-    labels: Object, // {take_back, loading}, translated
+    dots_left: String, // "Dots left: 3 of 5", translated
+    labels: Object, // {note, take_back, loading}, translated
   },
   data() {
-    return { list: this.cards ? [...this.cards] : [], mine: { ...this.dots }, loaded: !this.src, waiting: [], tries: 0 };
+    return {
+      list: this.cards ? [...this.cards] : [], mine: { ...this.dots }, left: this.dots_left, loaded: !this.src,
+      waiting: [], tries: 0,
+    };
   },
   mounted() {
     if (this.src) this.load();
@@ -41,6 +47,9 @@ export default {
     },
     dots(value) {
       this.mine = { ...value };
+    },
+    dots_left(value) {
+      this.left = value;
     },
   },
   methods: {
@@ -77,9 +86,13 @@ export default {
     send(kind, card_id) {
       if (window.spcpOutbox) window.spcpOutbox.send({ kind: kind, card_id: card_id });
     },
-    set_dots(id, n) {
+    set_dots(id, n, left) {
       if (n > 0) this.mine[id] = n;
       else delete this.mine[id];
+      this.left = left;
+    },
+    show_dots_left(left) {
+      this.left = left;
     },
     put(card) {
       if (this.later(() => this.put(card))) return;

@@ -1,6 +1,7 @@
-"""A phone's vote list as ONE NiceGUI element: every card a button, drawn in the browser by a small
-Vue component (``vote_list.js``) from three props: the cards (or where to fetch them), this phone's dots,
-the labels.
+"""A phone's Vote phase as ONE NiceGUI element: how to vote, the dots left and every card a button, drawn
+in the browser by a small Vue component (``vote_list.js``) from four props: the cards (or where to fetch
+them), this phone's dots, its "Dots left" and the labels. (The two lines above the list were labels of their
+own: building and sending them was a third of a phone's phase change into Vote, bench/phase_pages.py.)
 
 Two NiceGUI buttons a card cost about 9 KB of server memory each: 300 phones voting on 300 cards
 held 180,000 elements, and the phase change that built them froze the server for 34 s. Here a
@@ -34,10 +35,11 @@ INLINE_BYTES = 8192  # a list up to this size is sent in the element, a bigger o
 
 
 class VoteList(ui.element, component='vote_list.js'):
-    """The cards, in order, each with this phone's dots on it and a take-back where it has one."""
+    """How to vote, the dots left, then the cards in order, each with this phone's dots on it and a take-back
+    where it has one."""
 
-    def __init__(self, room_id: int, cards: tuple[CardView, ...], dots: Mapping[int, int], *, take_back: str,
-                 loading: str, on_vote: VoteHandler) -> None:
+    def __init__(self, room_id: int, cards: tuple[CardView, ...], dots: Mapping[int, int], *, dots_left: str,
+                 note: str, take_back: str, loading: str, on_vote: VoteHandler) -> None:
         super().__init__()
         self.room_id = room_id
         shared = share_cards(room_id, cards)
@@ -48,7 +50,8 @@ class VoteList(ui.element, component='vote_list.js'):
         else:
             self._props['src'] = shared.url
         self._props['dots'] = {card_id: n for card_id, n in dots.items() if n}
-        self._props['labels'] = {'take_back': take_back, 'loading': loading}
+        self._props['dots_left'] = dots_left
+        self._props['labels'] = {'note': note, 'take_back': take_back, 'loading': loading}
         self.on('vote', lambda e: self._vote(e.args, on_vote))
         self.on('stale', lambda _: self._share_again())
 
@@ -66,10 +69,16 @@ class VoteList(ui.element, component='vote_list.js'):
     def dots_on(self, card_id: int) -> int:
         return self._props['dots'].get(card_id, 0)
 
-    def set_dots(self, card_id: int, n: int) -> None:
+    def set_dots(self, card_id: int, n: int, dots_left: str) -> None:
+        """This phone's ``n`` dots on the card, and what it has left (one call to the browser for both)."""
         dots = {k: v for k, v in self._props['dots'].items() if k != card_id} | ({card_id: n} if n else {})
         self._keep('dots', dots)
-        self.run_method('set_dots', card_id, n)
+        self._keep('dots_left', dots_left)
+        self.run_method('set_dots', card_id, n, dots_left)
+
+    def show_dots_left(self, dots_left: str) -> None:
+        self._keep('dots_left', dots_left)
+        self.run_method('show_dots_left', dots_left)
 
     def put(self, card: CardView) -> None:
         """Show a new card at the end of the list, or a card's new text in its place."""
@@ -117,4 +126,5 @@ class VoteList(ui.element, component='vote_list.js'):
 
     def _displayed_contents(self, *, only_visible: bool) -> list:
         """The cards' texts, so ``user.should_see`` and ``find(content=...)`` find them as they found buttons."""
-        return [*super()._displayed_contents(only_visible=only_visible), *(card['text'] for card in self.cards)]
+        return [*super()._displayed_contents(only_visible=only_visible), self._props['labels']['note'],
+                self._props['dots_left'], *(card['text'] for card in self.cards)]
