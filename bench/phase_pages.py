@@ -35,7 +35,7 @@ from nicegui.page import page  # noqa: E402
 from nicegui.storage import Storage  # noqa: E402
 from sqlmodel import Session  # noqa: E402
 
-from spcp import actions, db, framework_speedups, live  # noqa: E402
+from spcp import actions, db, framework_speedups, gc_policy, live  # noqa: E402
 from spcp.domain import access, cards, rooms, views  # noqa: E402
 from spcp.domain.models import Room  # noqa: E402
 from spcp.i18n import translator  # noqa: E402
@@ -99,6 +99,7 @@ def main() -> None:
     parser.add_argument('--profile', action='store_true', help='cProfile one more round, top functions printed')
     args = parser.parse_args()
     framework_speedups.install()
+    gc_policy.install()  # the server's collector (without it, full collections of every page land in the timings)
     Storage.user = property(lambda _: {})  # the board keeps its browser's storage: none here
     core.loop = asyncio.new_event_loop()  # where the board's tools put their background work (never run here)
     language._chooser = lambda tr: (lambda event: None)  # noqa: SLF001 (no browser storage here)

@@ -53,7 +53,8 @@ class VoteList(ui.element, component='vote_list.js'):
         self._props['dots_left'] = dots_left
         self._props['labels'] = {'note': note, 'take_back': take_back, 'loading': loading}
         self.on('vote', lambda e: self._vote(e.args, on_vote))
-        self.on('stale', lambda _: self._share_again())
+        if not self.inline:  # only a fetched list can find its address gone
+            self.on('stale', lambda _: self._share_again())
 
     @property
     def cards(self) -> Items:
@@ -102,8 +103,6 @@ class VoteList(ui.element, component='vote_list.js'):
     def _share_again(self) -> None:
         """The phone could not fetch its list (no longer kept, e.g. after many changes): this phone's list
         as it stands now, at a new address; the browser fetches it and drops the calls it already applied."""
-        if self.inline:
-            return  # never fetched: nothing to share again
         self._props['src'] = share_items(self.room_id, self._cards).url
         self.update()
 
