@@ -1,8 +1,8 @@
 // The phone's Vote phase (vote_list.py): how to vote, this phone's dots left, then per card a button that puts
-// a dot on it and, where this phone has a dot on it, a take-back button. One NiceGUI element for all of it. A small list comes in
-// `cards`; a big one is fetched from `src` (the room's list, encoded once for all its phones:
-// card_lists.py), and calls that arrive while it loads are applied to it once it is there. Participant text
-// is only ever text ({{ }}), never markup.
+// a dot on it and, where this phone has a dot on it, a take-back button. One NiceGUI element for all of it.
+// A small list comes in `cards`; a big one is fetched from `src` (the room's list, encoded once for all its
+// phones: card_lists.py), and calls that arrive while it loads are applied to it once it is there.
+// Participant text is only ever text ({{ }}), never markup.
 // A tap goes into the phone's outbox (assets/outbox.js), as every other participant action does, and the
 // server's answer comes back as set_dots; put and drop follow the room.
 export default {

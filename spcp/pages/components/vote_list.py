@@ -124,6 +124,7 @@ class VoteList(ui.element, component='vote_list.js'):
             on_vote(card_id, args.get('add') is not False, action_key(args.get('key')))
 
     def _displayed_contents(self, *, only_visible: bool) -> list:
-        """The cards' texts, so ``user.should_see`` and ``find(content=...)`` find them as they found buttons."""
+        """How to vote, the dots left and the cards' texts, so ``user.should_see`` and ``find(content=...)`` find
+        them as they found labels and buttons."""
         return [*super()._displayed_contents(only_visible=only_visible), self._props['labels']['note'],
                 self._props['dots_left'], *(card['text'] for card in self.cards)]
